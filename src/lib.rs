@@ -1,14 +1,154 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! osteon: a static-site generator for health articles that refuses to publish
+//! a broken reference.
+//!
+//! The pipeline is `load → parse → resolve → render → write`, one module each;
+//! [`compile`] runs the pure middle stages in memory, [`check`] and [`build`]
+//! add the file system. See ARCHITECTURE.md.
+
+pub mod data;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod meta;
+pub mod minify;
+pub mod new;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod shortcode;
+pub mod url;
+pub mod write;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use diagnostic::{Diagnostic, SourceMap};
+use load::Sources;
+use render::Outputs;
+
+/// What a build or check is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Options {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
+}
+
+/// The result of the pure stages: the site if it has no errors, and every problem.
+pub struct Compiled {
+    pub outputs: Option<Outputs>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses, resolves and renders a loaded site, in memory.
+pub fn compile(sources: &Sources, options: &Options) -> Compiled {
+    let overrides = parse::Overrides {
+        base_url: options.base_url.clone(),
+    };
+    let (parsed, mut diagnostics) = parse::parse(sources, &overrides);
+    let outputs = parsed.and_then(|parsed| {
+        let content: Vec<String> = sources.content.iter().map(|f| f.path.clone()).collect();
+        let assets: HashSet<String> = sources.assets.iter().map(|a| a.output.clone()).collect();
+        let inputs = resolve::Inputs {
+            sources: &content,
+            assets: &assets,
+            drafts: options.drafts,
+        };
+        let (site, mut problems) = resolve::resolve(parsed, &inputs);
+        diagnostics.append(&mut problems);
+        let (outputs, mut problems) = render::render(&site, sources);
+        diagnostics.append(&mut problems);
+        Some(outputs)
+    });
+    diagnostic::sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Compiled {
+        outputs: outputs.filter(|_| !has_errors),
+        diagnostics,
+    }
+}
+
+/// What `check` and `build` report: the problems and the texts they point into.
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+    /// Set by `build` when the site was written.
+    pub written: Option<write::WriteStats>,
+    pub pages: usize,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+fn source_map(sources: &Sources) -> SourceMap {
+    let mut map = SourceMap::default();
+    for file in sources
+        .config
+        .iter()
+        .chain(&sources.content)
+        .chain(&sources.data)
+        .chain(&sources.templates)
+    {
+        map.insert(&file.path, &file.text);
+    }
+    map
+}
+
+/// Loads and compiles the site without writing anything.
+pub fn check(options: &Options) -> anyhow::Result<Report> {
+    let (sources, mut diagnostics) = load::load(&options.root)?;
+    let compiled = compile(&sources, options);
+    diagnostics.extend(compiled.diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok(Report {
+        pages: compiled.outputs.as_ref().map_or(0, |o| o.files.len()),
+        diagnostics,
+        sources: source_map(&sources),
+        written: None,
+    })
+}
+
+/// Loads, compiles and, only if there are no errors, writes the site.
+pub fn build(options: &Options) -> anyhow::Result<Report> {
+    let (sources, mut diagnostics) = load::load(&options.root)?;
+    let compiled = compile(&sources, options);
+    diagnostics.extend(compiled.diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let mut written = None;
+    let mut pages = 0;
+    if let (Some(outputs), false) = (&compiled.outputs, has_errors) {
+        pages = outputs.files.len();
+        written = Some(write::write(outputs, &options.output_dir())?);
+    }
+    Ok(Report {
+        diagnostics,
+        sources: source_map(&sources),
+        written,
+        pages,
+    })
+}
+
+/// The site folder a relative `--root` means.
+pub fn root_from(dir: Option<&Path>) -> PathBuf {
+    dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

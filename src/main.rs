@@ -1,1 +1,172 @@
-fn main(){}
+//! The `osteon` command: parses the command line and dispatches to the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use osteon::diagnostic::{render_human, render_json};
+use osteon::load::Section;
+use osteon::{Options, Report};
+
+#[derive(Parser)]
+#[command(
+    name = "osteon",
+    version,
+    about = "Build a health-information site that never publishes a broken reference"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (nothing is written if there are errors).
+    Build {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override `base_url` from site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Publish drafts too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check every file, link and template without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create a new article or glossary entry with valid front matter.
+    New {
+        #[arg(value_enum)]
+        kind: Kind,
+        slug: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Article,
+    Glossary,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let options = Options {
+                root,
+                output,
+                base_url,
+                drafts,
+            };
+            let report = osteon::build(&options)?;
+            print_human(&report);
+            if let Some(stats) = &report.written {
+                if stats.repaired {
+                    eprintln!(
+                        "note: the previous build was interrupted; its output has been repaired"
+                    );
+                }
+                eprintln!(
+                    "built {} files into {} ({} written, {} unchanged, {} removed)",
+                    report.pages,
+                    options.output_dir().display(),
+                    stats.written,
+                    stats.unchanged,
+                    stats.removed
+                );
+            }
+            Ok(exit(&report))
+        }
+        Command::Check { root, format } => {
+            let options = Options {
+                root,
+                ..Options::default()
+            };
+            let report = osteon::check(&options)?;
+            match format {
+                Format::Human => {
+                    print_human(&report);
+                    if !report.has_errors() {
+                        eprintln!("checked {} files: no errors", report.pages);
+                    }
+                }
+                Format::Json => {
+                    let json = render_json(&report.diagnostics, &report.sources);
+                    // A closed pipe (`| head`) is not an error worth reporting.
+                    let _ = std::io::stdout().write_all(json.as_bytes());
+                }
+            }
+            Ok(exit(&report))
+        }
+        Command::New { kind, slug, root } => {
+            let section = match kind {
+                Kind::Article => Section::Article,
+                Kind::Glossary => Section::Glossary,
+            };
+            let today = jiff::Zoned::now().date().to_string();
+            let path = osteon::new::create(&root, section, &slug, &today)?;
+            eprintln!(
+                "created {} (a draft: remove `draft = true` to publish it)",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_human(report: &Report) {
+    if report.diagnostics.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal();
+    let text = render_human(&report.diagnostics, &report.sources, color);
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = report.diagnostics.len() - errors;
+    if errors > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s); nothing was written");
+    } else {
+        eprintln!("{warnings} warning(s)");
+    }
+}
+
+fn exit(report: &Report) -> ExitCode {
+    if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

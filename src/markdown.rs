@@ -1,0 +1,630 @@
+//! Markdown bodies to HTML, once, keeping every link, heading and shortcode
+//! with its byte position in the file.
+//!
+//! The HTML is produced in one pass of pulldown-cmark. What needs the rest of
+//! the site (shortcode output, glossary summaries) is left as a numbered hole
+//! that `render` fills, so nothing is parsed twice and positions never drift.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::shortcode::{self, Call};
+use crate::url;
+
+/// A piece of a rendered body: finished HTML, or a hole for `render` to fill.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Segment {
+    Html(String),
+    /// The output of `shortcodes[i]`.
+    Shortcode(usize),
+    /// The in-place definition of the glossary term that `links[i]` points to.
+    TermNote(usize),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// Where a link in the source points, worked out from the link alone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// `https:`, `mailto:` and other schemes: left as written.
+    External,
+    /// `#fragment` on the same page.
+    SamePage(String),
+    /// A Markdown source file, by its path from the site root.
+    Source {
+        path: String,
+        fragment: Option<String>,
+    },
+    /// A file under `static/`, by its path from the site root.
+    Static(String),
+    /// A site-absolute URL (`/x/`), checked only in the output.
+    Absolute,
+    /// A path that can never resolve; the reason says why.
+    Invalid(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub dest: String,
+    /// Byte range of the whole link (`[text](dest)`) in the file.
+    pub span: Range<usize>,
+    pub image: bool,
+    pub target: Target,
+}
+
+/// Everything `parse` learns from a Markdown body.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Body {
+    pub segments: Vec<Segment>,
+    pub headings: Vec<Heading>,
+    /// Every id the body's HTML defines, in order.
+    pub ids: Vec<String>,
+    pub links: Vec<Link>,
+    pub shortcodes: Vec<Call>,
+}
+
+/// A problem in a body, with its byte range in the file.
+#[derive(Debug, PartialEq)]
+pub enum Problem {
+    Shortcode(shortcode::SyntaxError),
+    DuplicateId { id: String, span: Range<usize> },
+}
+
+/// What the parser needs to know about the file and the site.
+pub struct Context<'a> {
+    /// The file's path from the site root (`articles/x.md`).
+    pub file: &'a str,
+    /// The path part of the site's base URL (`/` or `/sub/`).
+    pub base_path: &'a str,
+}
+
+// Holes are marked in the HTML with private-use characters, which pulldown-cmark
+// passes through and Markdown authors never type.
+const HOLE_START: char = '\u{E000}';
+const HOLE_END: char = '\u{E001}';
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Parses the body `text[body]` of a file.
+pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem>) {
+    let mut state = State {
+        src: text,
+        cx,
+        out: Vec::new(),
+        body: Body::default(),
+        problems: Vec::new(),
+        used_ids: HashSet::new(),
+        skip: 0..0,
+    };
+    let mut events = Parser::new_ext(&text[body.clone()], options())
+        .into_offset_iter()
+        .map(|(e, r)| (e, body.start + r.start..body.start + r.end))
+        .peekable();
+    let mut in_code_block = false;
+    while let Some((event, range)) = events.next() {
+        if state.skip.contains(&range.start) && !matches!(event, Event::Text(_)) {
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut inner = Vec::new();
+                for (e, r) in events.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    inner.push((e, r));
+                }
+                state.heading(level, id, classes, attrs, inner, range);
+            }
+            Event::Start(Tag::Paragraph) if state.block_shortcode(&range) => {
+                for (e, _) in events.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Paragraph)) {
+                        break;
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                state.out.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                state.out.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(t) if !in_code_block => state.text(t, range),
+            event => state.event(event, range),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+    state.body.segments = split_holes(html);
+    (state.body, state.problems)
+}
+
+struct State<'a, 'c> {
+    src: &'a str,
+    cx: &'c Context<'c>,
+    out: Vec<Event<'a>>,
+    body: Body,
+    problems: Vec<Problem>,
+    used_ids: HashSet<String>,
+    /// Source range of the last shortcode call, whose events are dropped.
+    skip: Range<usize>,
+}
+
+impl<'a> State<'a, '_> {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = self.link(&dest_url, range, false, link_type);
+                self.out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: href,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = self.link(&dest_url, range, true, link_type);
+                self.out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: href,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                self.out.push(Event::End(TagEnd::Link));
+                if let Some(i) = self.open_glossary_link() {
+                    self.out.push(hole(Segment::TermNote(i), false));
+                }
+            }
+            Event::FootnoteReference(label) => {
+                self.out
+                    .push(Event::FootnoteReference(footnote_id(&label).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let id = footnote_id(&label);
+                self.claim_id(id.clone(), range);
+                self.out
+                    .push(Event::Start(Tag::FootnoteDefinition(id.into())));
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                for id in html_ids(html) {
+                    self.claim_id(id, range.clone());
+                }
+                self.out.push(event);
+            }
+            event => self.out.push(event),
+        }
+    }
+
+    /// The index of the link just closed, if it points at a glossary entry.
+    fn open_glossary_link(&self) -> Option<usize> {
+        let i = self.body.links.iter().rposition(|l| !l.image)?;
+        match &self.body.links[i].target {
+            Target::Source { path, .. } if path.starts_with("glossary/") => Some(i),
+            _ => None,
+        }
+    }
+
+    fn link(
+        &mut self,
+        dest: &str,
+        span: Range<usize>,
+        image: bool,
+        link_type: LinkType,
+    ) -> CowStr<'a> {
+        let target = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            Target::External
+        } else {
+            classify(dest, self.cx.file)
+        };
+        let href = match &target {
+            Target::Source { path, fragment } => {
+                let mut href = url::of_source(path, self.cx.base_path);
+                if let Some(f) = fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                href
+            }
+            Target::Static(path) => url::of_static(path, self.cx.base_path),
+            _ => dest.to_string(),
+        };
+        self.body.links.push(Link {
+            dest: dest.to_string(),
+            span,
+            image,
+            target,
+        });
+        href.into()
+    }
+
+    /// Handles text outside code blocks, cutting out shortcode calls.
+    fn text(&mut self, text: CowStr<'a>, range: Range<usize>) {
+        let src = &self.src[range.clone()];
+        // Smart punctuation and escapes make some text differ from its source;
+        // only text that matches its source byte for byte can be cut by offset.
+        let same = src == &*text;
+        let mut pos = if self.skip.contains(&range.start) {
+            self.skip.end
+        } else {
+            range.start
+        };
+        if pos >= range.end {
+            return;
+        }
+        if pos > range.start && !same {
+            // The tail of a smart-quote or escape event inside a call: drop it.
+            return;
+        }
+        loop {
+            let rest = &self.src[pos..range.end];
+            let Some(i) = rest.find("{{") else {
+                self.push_text(pos, range.end, &text, &range, same);
+                return;
+            };
+            self.push_text(pos, pos + i, &text, &range, same);
+            let start = pos + i;
+            match shortcode::parse_call(self.src, start) {
+                Ok(call) => {
+                    pos = call.span.end;
+                    self.skip = call.span.clone();
+                    let n = self.body.shortcodes.len();
+                    self.body.shortcodes.push(call);
+                    self.out.push(hole(Segment::Shortcode(n), false));
+                    if pos >= range.end {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    self.problems.push(Problem::Shortcode(e));
+                    self.push_text(start, start + 2, &text, &range, same);
+                    pos = start + 2;
+                }
+            }
+        }
+    }
+
+    fn push_text(
+        &mut self,
+        from: usize,
+        to: usize,
+        text: &CowStr<'a>,
+        range: &Range<usize>,
+        same: bool,
+    ) {
+        if from >= to {
+            return;
+        }
+        let piece: CowStr<'a> = if same {
+            self.src[from..to].into()
+        } else if from == range.start && to == range.end {
+            text.clone()
+        } else {
+            self.src[from..to].into()
+        };
+        self.out.push(Event::Text(piece));
+    }
+
+    /// A paragraph that is one shortcode call becomes that call's block output.
+    fn block_shortcode(&mut self, range: &Range<usize>) -> bool {
+        let para = &self.src[range.clone()];
+        let trimmed = para.trim();
+        if !trimmed.starts_with("{{") || !trimmed.ends_with("}}") {
+            return false;
+        }
+        let start = range.start + (para.len() - para.trim_start().len());
+        match shortcode::parse_call(self.src, start) {
+            Ok(mut call) if call.span.end == start + trimmed.len() => {
+                call.block = true;
+                let n = self.body.shortcodes.len();
+                self.body.shortcodes.push(call);
+                self.out.push(hole(Segment::Shortcode(n), true));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        inner: Vec<(Event<'a>, Range<usize>)>,
+        range: Range<usize>,
+    ) {
+        let text: String = inner
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let id = match id {
+            Some(id) => {
+                self.claim_id(id.to_string(), range.clone());
+                id.to_string()
+            }
+            None => self.unique_id(&slugify(&text)),
+        };
+        self.body.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            text,
+            span: range.clone(),
+        });
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }));
+        for (e, r) in inner {
+            match e {
+                Event::Text(t) => self.text(t, r),
+                e => self.event(e, r),
+            }
+        }
+        self.out.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Records an id set by hand; a repeat is a `duplicate-id` problem.
+    fn claim_id(&mut self, id: String, span: Range<usize>) {
+        if !self.used_ids.insert(id.clone()) {
+            self.problems.push(Problem::DuplicateId { id, span });
+            return;
+        }
+        self.body.ids.push(id);
+    }
+
+    /// A generated id, made unique GitHub's way with `-1`, `-2`, ….
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        let mut n = 0;
+        while self.used_ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.used_ids.insert(id.clone());
+        self.body.ids.push(id.clone());
+        id
+    }
+}
+
+fn hole(segment: Segment, block: bool) -> Event<'static> {
+    let (kind, n) = match segment {
+        Segment::Shortcode(n) => ('S', n),
+        Segment::TermNote(n) => ('T', n),
+        Segment::Html(_) => unreachable!("only holes are marked"),
+    };
+    let marker = format!("{HOLE_START}{kind}{n}{HOLE_END}");
+    if block {
+        Event::Html(format!("{marker}\n").into())
+    } else {
+        Event::InlineHtml(marker.into())
+    }
+}
+
+/// Cuts the HTML at the hole markers.
+fn split_holes(html: String) -> Vec<Segment> {
+    if !html.contains(HOLE_START) {
+        return vec![Segment::Html(html)];
+    }
+    let mut segments = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find(HOLE_START) {
+        let after = &rest[start + HOLE_START.len_utf8()..];
+        let Some(end) = after.find(HOLE_END) else {
+            break;
+        };
+        if start > 0 {
+            segments.push(Segment::Html(rest[..start].to_string()));
+        }
+        let marker = &after[..end];
+        let n: usize = marker[1..].parse().unwrap_or(0);
+        segments.push(if marker.starts_with('S') {
+            Segment::Shortcode(n)
+        } else {
+            Segment::TermNote(n)
+        });
+        rest = &after[end + HOLE_END.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        segments.push(Segment::Html(rest.to_string()));
+    }
+    segments
+}
+
+fn footnote_id(label: &str) -> String {
+    format!("fn-{}", slugify(label))
+}
+
+/// Ids set in raw HTML inside Markdown (`<span id="x">`).
+fn html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("id=") {
+        let before = rest[..i].chars().last();
+        rest = &rest[i + 3..];
+        if !matches!(before, Some(c) if c.is_whitespace()) {
+            continue;
+        }
+        let quote = rest.chars().next();
+        if let Some(q @ ('"' | '\'')) = quote
+            && let Some(end) = rest[1..].find(q)
+        {
+            ids.push(rest[1..1 + end].to_string());
+        }
+    }
+    ids
+}
+
+/// A heading's id as GitHub makes it: lower-case, spaces to hyphens, letters,
+/// digits, hyphens and underscores kept, other punctuation dropped.
+pub fn slugify(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c == ' ' {
+                Some('-')
+            } else if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Works out where `dest`, written in `file`, points.
+pub fn classify(dest: &str, file: &str) -> Target {
+    if dest.is_empty() {
+        return Target::Invalid("the link has no target".to_string());
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return Target::SamePage(fragment.to_string());
+    }
+    if has_scheme(dest) || dest.starts_with("//") {
+        return Target::External;
+    }
+    if dest.starts_with('/') {
+        return Target::Absolute;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path).replace("%20", " ");
+    let Some(path) = url::join(file, &path) else {
+        return Target::Invalid("the path goes above the site folder".to_string());
+    };
+    if path.starts_with("static/") {
+        Target::Static(path)
+    } else {
+        Target::Source { path, fragment }
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.split_once(':') {
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(md: &str) -> (Body, Vec<Problem>) {
+        let cx = Context {
+            file: "articles/a.md",
+            base_path: "/",
+        };
+        parse(md, 0..md.len(), &cx)
+    }
+
+    fn html(b: &Body) -> String {
+        b.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.clone(),
+                Segment::Shortcode(n) => format!("[S{n}]"),
+                Segment::TermNote(n) => format!("[T{n}]"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn slugify_follows_github() {
+        assert_eq!(
+            slugify("Long-term use: the facts"),
+            "long-term-use-the-facts"
+        );
+        assert_eq!(slugify("Vitamin D_3 (and you)"), "vitamin-d_3-and-you");
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_custom_ids_kept() {
+        let (b, p) = body("## Risks\n\n## Risks\n\n## Side effects {#side}\n");
+        assert!(p.is_empty());
+        assert_eq!(b.ids, ["risks", "risks-1", "side"]);
+        assert!(html(&b).contains(r#"<h2 id="risks-1">Risks</h2>"#));
+    }
+
+    #[test]
+    fn links_are_rewritten_to_urls() {
+        let (b, _) = body("[a](b.md#x) [g](../glossary/vitamin-d.md) [s](../static/f.pdf)");
+        let h = html(&b);
+        assert!(h.contains(r#"href="/articles/b/#x""#), "{h}");
+        assert!(
+            h.contains(r#"href="/glossary/vitamin-d/">g</a>[T1]"#),
+            "{h}"
+        );
+        assert!(h.contains(r#"href="/f.pdf""#), "{h}");
+    }
+
+    #[test]
+    fn shortcodes_inline_and_block() {
+        let md = "{{ t(a=\"x\") }}\n\nAim for {{ v(d=\"intake\", r=\"a_b\") }} a day.\n";
+        let (b, p) = body(md);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(html(&b), "[S0]\n<p>Aim for [S1] a day.</p>\n");
+        assert!(b.shortcodes[0].block);
+        assert!(!b.shortcodes[1].block);
+        assert_eq!(
+            &md[b.shortcodes[1].span.clone()],
+            "{{ v(d=\"intake\", r=\"a_b\") }}"
+        );
+    }
+
+    #[test]
+    fn code_is_not_a_link_or_shortcode() {
+        let (b, p) = body("`[x](y.md)` `{{ t() }}`\n\n```\n[x](y.md) {{ t() }}\n```\n");
+        assert!(b.links.is_empty() && b.shortcodes.is_empty() && p.is_empty());
+    }
+}

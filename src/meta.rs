@@ -1,0 +1,284 @@
+//! Typed TOML: `site.toml`, the front matter of each kind of page, and dates.
+//!
+//! Every struct denies unknown keys, and every error keeps the byte span that
+//! the toml crate reports, shifted to the position in the whole file.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::diagnostic::{Code, Diagnostic, closest};
+
+/// A calendar date with no time, as front matter writes it: `2026-10-01`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub jiff::civil::Date);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::value::Datetime::deserialize(deserializer).map_err(|_| {
+            D::Error::custom("expected a date such as 2026-10-01, written without quotes")
+        })?;
+        match (value.date, value.time, value.offset) {
+            (Some(d), None, None) => {
+                jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8)
+                    .map(Date)
+                    .map_err(|e| D::Error::custom(format!("not a real date: {e}")))
+            }
+            _ => Err(D::Error::custom(
+                "expected a date such as 2026-10-01, without a time",
+            )),
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Date {
+    /// The date as readers see it: `1 October 2026` or `October 1, 2026`.
+    pub fn human(&self, language: &str) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let month = MONTHS[self.0.month() as usize - 1];
+        if language.eq_ignore_ascii_case("en-US") {
+            format!("{month} {}, {}", self.0.day(), self.0.year())
+        } else {
+            format!("{} {month} {}", self.0.day(), self.0.year())
+        }
+    }
+}
+
+/// `site.toml`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// The educational notice every page carries.
+    #[serde(default)]
+    pub notice: String,
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+impl SiteConfig {
+    /// The path part of `base_url`, always starting and ending with `/`; every
+    /// internal URL starts with it so the site works under a sub-folder.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{path}/")
+        }
+    }
+
+    /// `base_url` with exactly one trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}/", self.base_url.trim_end_matches('/'))
+    }
+}
+
+/// A reference listed in an article's front matter.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    pub publisher: String,
+    pub url: String,
+    pub year: Option<i32>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub description: String,
+    pub reviewed: Date,
+    pub review_due: Option<Date>,
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryMeta {
+    pub term: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// Front matter and body of a Markdown file, as byte ranges of the file.
+pub struct Split {
+    /// The TOML between the `+++` lines.
+    pub front: Range<usize>,
+    pub body: Range<usize>,
+}
+
+/// Finds the `+++` fences. A file without them is a `front-matter` error.
+pub fn split_front_matter(file: &str, text: &str) -> Result<Split, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[start..first_line_end].trim_end() != "+++" {
+        return Err(Diagnostic::error(
+            Code::FrontMatter,
+            file,
+            start..first_line_end,
+            "the file does not start with front matter",
+        )
+        .with_hint(
+            "start the file with a line `+++`, the TOML front matter, and another `+++` line",
+        ));
+    }
+    let front_start = (first_line_end + 1).min(text.len());
+    let mut line_start = front_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        if text[line_start..line_end].trim_end() == "+++" {
+            return Ok(Split {
+                front: front_start..line_start,
+                body: (line_end + 1).min(text.len())..text.len(),
+            });
+        }
+        line_start = line_end + 1;
+    }
+    Err(Diagnostic::error(
+        Code::FrontMatter,
+        file,
+        start..first_line_end,
+        "the front matter is never closed",
+    )
+    .with_hint("add a line `+++` after the last front-matter key"))
+}
+
+/// Deserializes TOML from `text[range]`, reporting errors against the whole file.
+pub fn parse_toml<T: DeserializeOwned>(
+    code: Code,
+    file: &str,
+    text: &str,
+    range: Range<usize>,
+) -> Result<T, Diagnostic> {
+    toml::from_str(&text[range.clone()]).map_err(|e| toml_diagnostic(code, file, text, range, &e))
+}
+
+fn toml_diagnostic(
+    code: Code,
+    file: &str,
+    text: &str,
+    range: Range<usize>,
+    e: &toml::de::Error,
+) -> Diagnostic {
+    let message = e.message().trim_end().to_string();
+    let span = match e.span() {
+        // A missing key is reported against the whole table; point at its start.
+        Some(s) if s.end - s.start < range.len() || s.start != 0 => {
+            range.start + s.start..range.start + s.end
+        }
+        _ => range.start.saturating_sub(4)..range.start.saturating_sub(1),
+    };
+    let span = span.start.min(text.len())..span.end.min(text.len());
+    let diagnostic = Diagnostic::error(code, file, span, message.clone());
+    match unknown_field_hint(&message) {
+        Some(hint) => diagnostic.with_hint(hint),
+        None => diagnostic,
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a suggestion.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match closest(unknown, candidates.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!(
+            "the keys allowed here are {}",
+            candidates.join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_handles_sub_folders() {
+        let mut config: SiteConfig =
+            toml::from_str("title='t'\nbase_url='https://x.org'\nlanguage='en-GB'").unwrap();
+        assert_eq!(config.base_path(), "/");
+        config.base_url = "https://x.org/bones/".into();
+        assert_eq!(config.base_path(), "/bones/");
+        assert_eq!(config.base_url(), "https://x.org/bones/");
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let text = "+++\ntitel = \"x\"\n+++\n";
+        let split = split_front_matter("a.md", text).unwrap();
+        let d = parse_toml::<PageMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
+        assert_eq!(&text[d.span.clone()], "titel");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn dates_must_be_dates() {
+        let text = "+++\ntitle='t'\ndescription='d'\nreviewed=2026-02-30\ntopics=[]\n+++\n";
+        let split = split_front_matter("a.md", text).unwrap();
+        let d =
+            parse_toml::<ArticleMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
+        assert!(d.message.contains("date"), "{}", d.message);
+    }
+}

@@ -1,0 +1,209 @@
+//! Parses each file on its own, in parallel: `site.toml`, front matter,
+//! Markdown bodies and data files. Nothing here looks across files.
+
+use rayon::prelude::*;
+
+use crate::data::{self, Data};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Section, SourceFile, Sources};
+use crate::markdown::{self, Body, Problem};
+use crate::meta::{
+    ArticleMeta, GlossaryMeta, PageMeta, SiteConfig, parse_toml, split_front_matter,
+};
+use crate::url;
+
+/// The front matter of a page, by section.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Meta {
+    Article(ArticleMeta),
+    Glossary(GlossaryMeta),
+    Page(PageMeta),
+}
+
+impl Meta {
+    /// The page's name as links and headings show it.
+    pub fn title(&self) -> &str {
+        match self {
+            Meta::Article(m) => &m.title,
+            Meta::Glossary(m) => &m.term,
+            Meta::Page(m) => &m.title,
+        }
+    }
+
+    /// One sentence about the page: the description, or a term's summary.
+    pub fn description(&self) -> &str {
+        match self {
+            Meta::Article(m) => &m.description,
+            Meta::Glossary(m) => &m.summary,
+            Meta::Page(m) => &m.description,
+        }
+    }
+
+    pub fn draft(&self) -> bool {
+        match self {
+            Meta::Article(m) => m.draft,
+            Meta::Glossary(m) => m.draft,
+            Meta::Page(m) => m.draft,
+        }
+    }
+}
+
+/// A Markdown file, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// Path from the site root: `articles/x.md`.
+    pub path: String,
+    pub section: Section,
+    pub meta: Meta,
+    pub body: Body,
+}
+
+impl Page {
+    pub fn slug(&self) -> &str {
+        url::slug(&self.path)
+    }
+}
+
+/// Every file of the site, parsed.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub config: SiteConfig,
+    pub pages: Vec<Page>,
+    pub data: Data,
+}
+
+/// What the command line changes about the site.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+/// Parses every file. The result is `None` only when `site.toml` itself is
+/// unusable; the pages are still parsed so that one run reports every problem.
+pub fn parse(sources: &Sources, overrides: &Overrides) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let config = sources.config.as_ref().and_then(|file| {
+        parse_toml::<SiteConfig>(Code::Config, &file.path, &file.text, 0..file.text.len())
+            .map_err(|d| diagnostics.push(d))
+            .ok()
+    });
+    let config = config.map(|mut c| {
+        if let Some(base_url) = &overrides.base_url {
+            c.base_url = base_url.clone();
+        }
+        c
+    });
+    let base_path = config
+        .as_ref()
+        .map_or("/".to_string(), SiteConfig::base_path);
+
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+        .content
+        .par_iter()
+        .map(|file| parse_page(file, &base_path))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, mut problems) in results {
+        pages.extend(page);
+        diagnostics.append(&mut problems);
+    }
+    let (data, mut data_problems) = data::parse(&sources.data);
+    diagnostics.append(&mut data_problems);
+    let parsed = config.map(|config| Parsed {
+        config,
+        pages,
+        data,
+    });
+    (parsed, diagnostics)
+}
+
+/// Parses one Markdown file: its front matter by section, then its body.
+pub fn parse_page(file: &SourceFile, base_path: &str) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let Some(section) = Section::of_path(&file.path).filter(|_| url::is_content(&file.path)) else {
+        let d = Diagnostic::error(
+            Code::Slug,
+            &file.path,
+            0..0,
+            "Markdown files must sit directly in articles/, glossary/ or pages/",
+        );
+        return (None, vec![d]);
+    };
+    let slug = url::slug(&file.path);
+    if !is_valid_slug(slug) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Slug,
+                &file.path,
+                0..0,
+                format!("`{slug}` is not a valid slug"),
+            )
+            .with_hint(format!(
+                "use lower-case letters, digits and hyphens only, for example `{}`",
+                suggest_slug(slug)
+            )),
+        );
+    }
+    let split = match split_front_matter(&file.path, &file.text) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![d]),
+    };
+    let (text, front) = (&file.text, split.front.clone());
+    let meta = match section {
+        Section::Article => {
+            parse_toml::<ArticleMeta>(Code::FrontMatter, &file.path, text, front).map(Meta::Article)
+        }
+        Section::Glossary => parse_toml::<GlossaryMeta>(Code::FrontMatter, &file.path, text, front)
+            .map(Meta::Glossary),
+        Section::Page => {
+            parse_toml::<PageMeta>(Code::FrontMatter, &file.path, text, front).map(Meta::Page)
+        }
+    };
+    let cx = markdown::Context {
+        file: &file.path,
+        base_path,
+    };
+    let (body, problems) = markdown::parse(text, split.body, &cx);
+    diagnostics.extend(problems.into_iter().map(|p| match p {
+        Problem::Shortcode(e) => Diagnostic::error(Code::Shortcode, &file.path, e.span, e.message)
+            .with_hint("a shortcode is written {{ name(key=\"value\") }}; to show `{{` as text, write &#123;&#123;"),
+        Problem::DuplicateId { id, span } => Diagnostic::error(
+            Code::DuplicateId,
+            &file.path,
+            span,
+            format!("the id `{id}` is used twice on this page"),
+        )
+        .with_hint("give one of the headings another id with {#another-id}"),
+    }));
+    match meta {
+        Ok(meta) => (
+            Some(Page {
+                path: file.path.clone(),
+                section,
+                meta,
+                body,
+            }),
+            diagnostics,
+        ),
+        Err(d) => {
+            diagnostics.push(d);
+            (None, diagnostics)
+        }
+    }
+}
+
+fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn suggest_slug(slug: &str) -> String {
+    let s: String = slug
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    s.trim_matches('-').to_string()
+}

@@ -1,0 +1,194 @@
+//! The shortcode call syntax inside Markdown: `{{ name(key="value", n=1) }}`.
+//!
+//! Parsing works on the original source at a byte offset, so every call and
+//! every error keeps its true position in the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// An argument value: a string, a number or a boolean.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ArgValue {
+    String(String),
+    Number(f64),
+    Bool(bool),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub name: String,
+    pub args: BTreeMap<String, ArgValue>,
+    /// Byte range of the whole `{{ … }}` in the file.
+    pub span: Range<usize>,
+    /// True when the call is a paragraph of its own, so its output is a block.
+    pub block: bool,
+}
+
+/// A syntax error, with the byte range it points at.
+#[derive(Debug, PartialEq)]
+pub struct SyntaxError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Parses the call starting at `src[start..]`, which begins with `{{`.
+pub fn parse_call(src: &str, start: usize) -> Result<Call, SyntaxError> {
+    let mut p = Cursor {
+        src,
+        pos: start + 2,
+    };
+    p.skip_space();
+    let name = p
+        .ident()
+        .ok_or_else(|| p.error("expected a shortcode name after `{{`"))?;
+    p.skip_space();
+    p.expect('(', "expected `(` after the shortcode name")?;
+    let mut args = BTreeMap::new();
+    loop {
+        p.skip_space();
+        if p.eat(')') {
+            break;
+        }
+        let key_start = p.pos;
+        let key = p
+            .ident()
+            .ok_or_else(|| p.error("expected an argument name"))?;
+        p.skip_space();
+        p.expect('=', "expected `=` after the argument name")?;
+        p.skip_space();
+        let value = p.value()?;
+        if args.insert(key.to_string(), value).is_some() {
+            return Err(SyntaxError {
+                span: key_start..p.pos,
+                message: format!("the argument `{key}` is given twice"),
+            });
+        }
+        p.skip_space();
+        if p.eat(',') {
+            continue;
+        }
+        p.expect(')', "expected `,` or `)` after an argument")?;
+        break;
+    }
+    p.skip_space();
+    if !p.src[p.pos..].starts_with("}}") {
+        return Err(p.error("expected `}}` to close the shortcode"));
+    }
+    Ok(Call {
+        name: name.to_string(),
+        args,
+        span: start..p.pos + 2,
+        block: false,
+    })
+}
+
+struct Cursor<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<char> {
+        self.src[self.pos..].chars().next()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += c.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, c: char, message: &str) -> Result<(), SyntaxError> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(self.error(message))
+        }
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.peek(), Some(c) if c.is_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_') {
+            self.pos += 1;
+        }
+        (self.pos > start).then(|| &self.src[start..self.pos])
+    }
+
+    fn value(&mut self) -> Result<ArgValue, SyntaxError> {
+        let start = self.pos;
+        if self.eat('"') {
+            let end = self.src[self.pos..]
+                .find(['"', '\n'])
+                .map(|i| self.pos + i)
+                .filter(|&i| self.src[i..].starts_with('"'))
+                .ok_or_else(|| SyntaxError {
+                    span: start..self.pos,
+                    message: "this string is never closed with `\"`".to_string(),
+                })?;
+            let value = self.src[self.pos..end].to_string();
+            self.pos = end + 1;
+            return Ok(ArgValue::String(value));
+        }
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || "-+._".contains(c)) {
+            self.pos += 1;
+        }
+        let word = &self.src[start..self.pos];
+        match word {
+            "true" => Ok(ArgValue::Bool(true)),
+            "false" => Ok(ArgValue::Bool(false)),
+            _ => word
+                .parse()
+                .map(ArgValue::Number)
+                .map_err(|_| SyntaxError {
+                    span: start..self.pos.max(start + 1),
+                    message: "expected a value: a \"string\" in straight double quotes, a number, true or false".to_string(),
+                }),
+        }
+    }
+
+    fn error(&self, message: &str) -> SyntaxError {
+        let end = self.src[self.pos..]
+            .chars()
+            .next()
+            .map_or(self.pos, |c| self.pos + c.len_utf8());
+        SyntaxError {
+            span: self.pos..end,
+            message: message.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_named_arguments() {
+        let src = r#"x {{ category_table(data="thresholds", table="t_score", n=1.5, b=true) }} y"#;
+        let call = parse_call(src, 2).unwrap();
+        assert_eq!(call.name, "category_table");
+        assert_eq!(&src[call.span.clone()], &src[2..src.len() - 2]);
+        assert_eq!(call.args["data"], ArgValue::String("thresholds".into()));
+        assert_eq!(call.args["n"], ArgValue::Number(1.5));
+        assert_eq!(call.args["b"], ArgValue::Bool(true));
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let src = r#"{{ t(data=“x”) }}"#;
+        let e = parse_call(src, 0).unwrap_err();
+        assert_eq!(&src[e.span.clone()], "“");
+        let e = parse_call("{{ t(a=\"x\" }}", 0).unwrap_err();
+        assert_eq!(e.message, "expected `,` or `)` after an argument");
+    }
+}

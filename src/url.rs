@@ -1,0 +1,101 @@
+//! Paths and URLs: where a source file is published and how relative links join.
+//!
+//! Pure string functions, shared by `markdown` (rewriting links), `resolve`
+//! (hints) and `render` (output paths), so a page's URL is defined once.
+
+use crate::load::Section;
+
+/// The URL of a Markdown source: `articles/x.md` → `/articles/x/`,
+/// `pages/about.md` → `/about/`.
+pub fn of_source(path: &str, base_path: &str) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let stem = stem.strip_prefix("pages/").unwrap_or(stem);
+    format!("{base_path}{stem}/")
+}
+
+/// The URL of a file under `static/`: `static/img/a.png` → `/img/a.png`.
+pub fn of_static(path: &str, base_path: &str) -> String {
+    format!(
+        "{base_path}{}",
+        path.strip_prefix("static/").unwrap_or(path)
+    )
+}
+
+/// The output file of a Markdown source: `articles/x.md` → `articles/x/index.html`.
+pub fn output_of_source(path: &str) -> String {
+    let url = of_source(path, "");
+    format!("{url}index.html")
+}
+
+/// The slug of a content file: its file name without `.md`.
+pub fn slug(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// Joins a relative link to the folder of `from`, normalising `.` and `..`.
+/// Returns `None` when the path climbs above the site root.
+pub fn join(from: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The relative path from the folder of `from` to `to`, as an author writes it.
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect();
+    let from_dir = &from_dir[..from_dir.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+/// Whether a path is a publishable Markdown source (`articles/x.md`).
+pub fn is_content(path: &str) -> bool {
+    Section::of_path(path).is_some() && path.ends_with(".md") && path.matches('/').count() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_pretty() {
+        assert_eq!(of_source("articles/x.md", "/"), "/articles/x/");
+        assert_eq!(of_source("pages/about.md", "/sub/"), "/sub/about/");
+        assert_eq!(
+            output_of_source("glossary/t-score.md"),
+            "glossary/t-score/index.html"
+        );
+        assert_eq!(of_static("static/a/b.pdf", "/"), "/a/b.pdf");
+    }
+
+    #[test]
+    fn join_and_relative_are_inverse() {
+        assert_eq!(
+            join("articles/a.md", "../glossary/x.md").as_deref(),
+            Some("glossary/x.md")
+        );
+        assert_eq!(join("articles/a.md", "../../x.md"), None);
+        assert_eq!(
+            relative("articles/a.md", "glossary/x.md"),
+            "../glossary/x.md"
+        );
+        assert_eq!(relative("articles/a.md", "articles/b.md"), "b.md");
+    }
+}
