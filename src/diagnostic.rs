@@ -19,7 +19,7 @@ pub enum Severity {
 }
 
 /// What kind of problem a diagnostic reports; the names are the contract's codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     BrokenLink,
     BrokenAnchor,
@@ -228,14 +228,23 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     serde_json::to_string_pretty(&report).expect("diagnostics serialize") + "\n"
 }
 
-/// The closest candidate to `wanted`, if any is close enough to be a likely typo.
+/// The closest candidate to `wanted`, if any is close enough to be a likely
+/// typo: edit distance first (so `risks-2` finds `risks-1`, not `risks`), then
+/// a shared prefix to break ties.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .map(|c| {
+            let score = strsim::normalized_damerau_levenshtein(wanted, c);
+            (score, strsim::jaro_winkler(wanted, c), c)
+        })
+        .filter(|(score, _, _)| *score >= 0.6)
+        .max_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then_with(|| b.2.cmp(a.2))
+        })
+        .map(|(_, _, c)| c)
 }
 
 #[cfg(test)]

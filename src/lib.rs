@@ -17,6 +17,7 @@ pub mod render;
 pub mod resolve;
 pub mod shortcode;
 pub mod url;
+pub mod verify;
 pub mod write;
 
 use std::collections::HashSet;
@@ -62,7 +63,7 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
         base_url: options.base_url.clone(),
     };
     let (parsed, mut diagnostics) = parse::parse(sources, &overrides);
-    let outputs = parsed.and_then(|parsed| {
+    let outputs = parsed.map(|parsed| {
         let content: Vec<String> = sources.content.iter().map(|f| f.path.clone()).collect();
         let assets: HashSet<String> = sources.assets.iter().map(|a| a.output.clone()).collect();
         let inputs = resolve::Inputs {
@@ -74,7 +75,13 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
         diagnostics.append(&mut problems);
         let (outputs, mut problems) = render::render(&site, sources);
         diagnostics.append(&mut problems);
-        Some(outputs)
+        // Only a site that passed every other check is verified, so the output
+        // check never repeats a problem already reported against a source.
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            let base_path = site.parsed.config.base_path();
+            diagnostics.extend(verify::verify(&outputs, &base_path));
+        }
+        outputs
     });
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

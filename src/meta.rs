@@ -17,8 +17,13 @@ pub struct Date(pub jiff::civil::Date);
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let value = toml::value::Datetime::deserialize(deserializer).map_err(|_| {
-            D::Error::custom("expected a date such as 2026-10-01, written without quotes")
+        let value = toml::value::Datetime::deserialize(deserializer).map_err(|e| {
+            // Keep serde's own "missing field" error; replace the type error.
+            if e.to_string().starts_with("missing field") {
+                e
+            } else {
+                D::Error::custom("expected a date such as 2026-10-01, written without quotes")
+            }
         })?;
         match (value.date, value.time, value.offset) {
             (Some(d), None, None) => {

@@ -143,16 +143,16 @@ impl<'a> Cursor<'a> {
             self.pos += 1;
         }
         let word = &self.src[start..self.pos];
+        let message =
+            "expected a value: a \"string\" in straight double quotes, a number, true or false";
         match word {
             "true" => Ok(ArgValue::Bool(true)),
             "false" => Ok(ArgValue::Bool(false)),
-            _ => word
-                .parse()
-                .map(ArgValue::Number)
-                .map_err(|_| SyntaxError {
-                    span: start..self.pos.max(start + 1),
-                    message: "expected a value: a \"string\" in straight double quotes, a number, true or false".to_string(),
-                }),
+            "" => Err(self.error(message)),
+            _ => word.parse().map(ArgValue::Number).map_err(|_| SyntaxError {
+                span: start..self.pos,
+                message: message.to_string(),
+            }),
         }
     }
 

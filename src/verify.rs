@@ -1,0 +1,863 @@
+//! The last check before writing: every link and id reference in the generated
+//! HTML, templates included, resolves to a generated file and id.
+//!
+//! `resolve` checks the links written in Markdown against the sources; this
+//! module checks what was actually produced, so a navigation bar, index or
+//! footer that links to a page the site does not have fails the build too.
+//! Each page is scanned once with lol_html (in parallel), then every link is
+//! resolved against the set of output paths and the target page's ids (in
+//! parallel). A problem repeated on many pages (a template's) is reported once.
+
+use std::borrow::Cow;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use lol_html::html_content::Element;
+use lol_html::{HtmlRewriter, Settings, element};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic, closest};
+use crate::render::Outputs;
+
+/// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
+pub fn verify(outputs: &Outputs, base_path: &str) -> Vec<Diagnostic> {
+    let site = SiteIndex::new(outputs);
+    let scans: Vec<Scan> = outputs
+        .files
+        .par_iter()
+        .map(|(path, bytes)| {
+            if is_html(path) {
+                scan(bytes)
+            } else {
+                Scan::default()
+            }
+        })
+        .collect();
+    let problems: Vec<Vec<Problem>> = (0..scans.len())
+        .into_par_iter()
+        .map(|page| check_page(page, &site, &scans, base_path))
+        .collect();
+    collapse(problems, &site, &scans, base_path)
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html")
+}
+
+/// Where each output lives: by path, and by folder for `index.html` files.
+struct SiteIndex<'a> {
+    paths: Vec<&'a str>,
+    files: HashMap<&'a str, usize>,
+    /// `articles/x` → the index of `articles/x/index.html`; `""` for the home page.
+    folders: HashMap<&'a str, usize>,
+}
+
+impl<'a> SiteIndex<'a> {
+    fn new(outputs: &'a Outputs) -> Self {
+        let paths: Vec<&str> = outputs.files.keys().map(String::as_str).collect();
+        let mut files = HashMap::with_capacity(paths.len());
+        let mut folders = HashMap::with_capacity(paths.len());
+        for (i, &path) in paths.iter().enumerate() {
+            files.insert(path, i);
+            if path == "index.html" {
+                folders.insert("", i);
+            } else if let Some(folder) = path.strip_suffix("/index.html") {
+                folders.insert(folder, i);
+            }
+        }
+        SiteIndex {
+            paths,
+            files,
+            folders,
+        }
+    }
+
+    /// The URL a visitor would use for output `i`.
+    fn url(&self, i: usize, base_path: &str) -> String {
+        let path = self.paths[i];
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        format!("{base_path}{path}")
+    }
+}
+
+/// What one page defines and refers to, borrowed from its bytes where possible.
+#[derive(Default)]
+struct Scan<'a> {
+    html: bool,
+    ids: HashSet<Cow<'a, str>>,
+    /// Ids defined more than once, each listed once.
+    duplicates: Vec<Cow<'a, str>>,
+    /// URL-bearing attribute values, as written (entities decoded).
+    urls: Vec<Cow<'a, str>>,
+    /// `(attribute, value)` for attributes naming ids on the same page.
+    idrefs: Vec<(&'static str, Cow<'a, str>)>,
+}
+
+impl<'a> Scan<'a> {
+    fn define(&mut self, id: Cow<'a, str>) {
+        if id.is_empty() {
+            return;
+        }
+        if self.ids.contains(id.as_ref()) {
+            if !self.duplicates.contains(&id) {
+                self.duplicates.push(id);
+            }
+        } else {
+            self.ids.insert(id);
+        }
+    }
+}
+
+/// What an attribute means for the check.
+#[derive(Clone, Copy)]
+enum Role {
+    Id,
+    Url,
+    SrcSet,
+    IdRef(&'static str),
+}
+
+/// The role of attribute `name` on element `tag` (both lower-case ASCII compared).
+fn role(tag: &[u8], name: &[u8]) -> Option<Role> {
+    let is = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
+    let tag_in = |tags: &[&str]| tags.iter().any(|t| is(tag, t));
+    if is(name, "id") {
+        return Some(Role::Id);
+    }
+    if is(name, "name") && is(tag, "a") {
+        return Some(Role::Id);
+    }
+    if is(name, "href") && tag_in(&["a", "area", "link", "use", "image"]) {
+        return Some(Role::Url);
+    }
+    if is(name, "src")
+        && tag_in(&[
+            "img", "script", "source", "iframe", "embed", "video", "audio", "track", "input",
+        ])
+    {
+        return Some(Role::Url);
+    }
+    if is(name, "srcset") && tag_in(&["img", "source"]) {
+        return Some(Role::SrcSet);
+    }
+    if (is(name, "action") && is(tag, "form"))
+        || (is(name, "formaction") && tag_in(&["button", "input"]))
+        || (is(name, "poster") && is(tag, "video"))
+        || (is(name, "data") && is(tag, "object"))
+    {
+        return Some(Role::Url);
+    }
+    if is(name, "for") && tag_in(&["label", "output"]) {
+        return Some(Role::IdRef("for"));
+    }
+    if is(name, "headers") && tag_in(&["td", "th"]) {
+        return Some(Role::IdRef("headers"));
+    }
+    if is(name, "list") && is(tag, "input") {
+        return Some(Role::IdRef("list"));
+    }
+    const IDREFS: [&str; 10] = [
+        "popovertarget",
+        "commandfor",
+        "aria-controls",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-details",
+        "aria-owns",
+        "aria-flowto",
+        "aria-errormessage",
+        "aria-activedescendant",
+    ];
+    IDREFS.iter().find(|a| is(name, a)).map(|&a| Role::IdRef(a))
+}
+
+/// Scans one page with lol_html, slicing names and values out of the page's own
+/// bytes so that no attribute allocates unless it has an entity.
+fn scan(bytes: &[u8]) -> Scan<'_> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Scan::default();
+    };
+    let mut out = Scan {
+        html: true,
+        ..Scan::default()
+    };
+    let raw = text.as_bytes();
+    let settings = Settings::new()
+        .with_strict(false)
+        .append_element_content_handler(element!("*", |el: &mut Element| {
+            let start = el.source_location().bytes().start + 1;
+            let tag_len = raw[start..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
+                .unwrap_or(raw.len() - start);
+            let tag = &raw[start..start + tag_len];
+            for attr in el.attributes() {
+                let (Some(name), Some(value)) =
+                    (attr.name_source_location(), attr.value_source_location())
+                else {
+                    continue;
+                };
+                let Some(role) = role(tag, &raw[name.bytes()]) else {
+                    continue;
+                };
+                let Some(value) = text.get(value.bytes()) else {
+                    continue;
+                };
+                let value = unescape(value);
+                match role {
+                    Role::Id => out.define(value),
+                    Role::Url => out.urls.push(value),
+                    Role::SrcSet => out.urls.extend(srcset(value)),
+                    Role::IdRef(attr) => out.idrefs.push((attr, value)),
+                }
+            }
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    // Not strict and with no memory limit, the rewriter only fails if a handler does.
+    let _ = rewriter.write(bytes).and_then(|()| rewriter.end());
+    out
+}
+
+/// The URLs of a `srcset`: comma-separated candidates, each a URL and a descriptor.
+fn srcset(value: Cow<'_, str>) -> Vec<Cow<'_, str>> {
+    fn candidates(s: &str) -> impl Iterator<Item = &str> {
+        s.split(',')
+            .filter_map(|c| c.split_ascii_whitespace().next())
+    }
+    match value {
+        Cow::Borrowed(s) => candidates(s).map(Cow::Borrowed).collect(),
+        Cow::Owned(s) => candidates(&s).map(|u| Cow::Owned(u.to_string())).collect(),
+    }
+}
+
+/// Decodes the character references URLs and ids use: `&amp;`, `&quot;`,
+/// `&#39;`, `&#x27;` and the like. Unknown references are left as written.
+fn unescape(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('&') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').and_then(|semi| {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => number.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }
+            }?;
+            Some((c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Decodes `%20`-style escapes; invalid escapes and non-UTF-8 results stay as written.
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => Cow::Owned(decoded),
+        Err(_) => Cow::Borrowed(s),
+    }
+}
+
+/// Whether a URL starts with a scheme (`https:`, `mailto:`, `data:`).
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+}
+
+/// Where a URL points, once resolved against the page it is on.
+enum Resolved<'u> {
+    /// Another site or scheme, or nothing to check.
+    Skip,
+    Output {
+        target: usize,
+        fragment: Option<&'u str>,
+    },
+    /// `wanted` is the site URL it would have, for suggestions.
+    Missing { wanted: String },
+}
+
+/// Resolves `url`, found on output `page`, to an output. `buf` is scratch space.
+fn resolve<'u>(
+    url: &'u str,
+    page: usize,
+    site: &SiteIndex,
+    base_path: &str,
+    buf: &mut String,
+) -> Resolved<'u> {
+    let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+    if url.starts_with("//") || has_scheme(url) {
+        return Resolved::Skip;
+    }
+    let (rest, fragment) = match url.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (url, None),
+    };
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    if path.is_empty() {
+        return Resolved::Output {
+            target: page,
+            fragment,
+        };
+    }
+    let path = percent_decode(path);
+    buf.clear();
+    let relative = if let Some(absolute) = path.strip_prefix('/') {
+        let base = base_path.trim_start_matches('/');
+        match absolute.strip_prefix(base) {
+            Some(relative) => relative,
+            None if format!("{absolute}/") == base => "",
+            None => {
+                return Resolved::Missing {
+                    wanted: format!("{base_path}{absolute}"),
+                };
+            }
+        }
+    } else {
+        let from = site.paths[page];
+        buf.push_str(from.rsplit_once('/').map_or("", |(folder, _)| folder));
+        &path
+    };
+    let last = relative.rsplit('/').next().unwrap_or("");
+    let folder = matches!(last, "" | "." | "..");
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if buf.is_empty() {
+                    return Resolved::Missing {
+                        wanted: format!("{base_path}{}", relative.trim_start_matches("../")),
+                    };
+                }
+                buf.truncate(buf.rfind('/').unwrap_or(0));
+            }
+            segment => {
+                if !buf.is_empty() {
+                    buf.push('/');
+                }
+                buf.push_str(segment);
+            }
+        }
+    }
+    let target = if folder {
+        site.folders.get(buf.as_str())
+    } else {
+        site.files
+            .get(buf.as_str())
+            .or_else(|| site.folders.get(buf.as_str()))
+    };
+    match target {
+        Some(&target) => Resolved::Output { target, fragment },
+        None => {
+            let slash = if folder && !buf.is_empty() { "/" } else { "" };
+            Resolved::Missing {
+                wanted: format!("{base_path}{buf}{slash}"),
+            }
+        }
+    }
+}
+
+/// One problem on one page, before repeats across pages are collapsed.
+struct Problem {
+    code: Code,
+    /// Without the page count, so the same problem on two pages compares equal.
+    message: String,
+    hint: Hint,
+}
+
+/// What the hint is worked out from, once per collapsed problem.
+enum Hint {
+    /// A missing URL: suggest the closest generated URL.
+    Url(String),
+    /// A missing id on output `page`: suggest the closest id there.
+    Anchor {
+        page: usize,
+        id: String,
+    },
+    /// An idref on the same page.
+    IdRef(String),
+    Duplicate,
+}
+
+/// Where the links the Markdown check did not see come from.
+const ORIGIN: &str = "this link is not a relative Markdown link (those are checked against the \
+                      sources), so it comes from a template, a shortcode, raw HTML or a `/…` \
+                      Markdown link";
+
+fn check_page(page: usize, site: &SiteIndex, scans: &[Scan], base_path: &str) -> Vec<Problem> {
+    let scan = &scans[page];
+    let mut problems = Vec::new();
+    let mut buf = String::new();
+    for url in &scan.urls {
+        match resolve(url, page, site, base_path, &mut buf) {
+            Resolved::Skip => {}
+            Resolved::Missing { wanted } => problems.push(Problem {
+                code: Code::BrokenLink,
+                message: format!(
+                    "the generated page links to `{url}`, which the site does not have"
+                ),
+                hint: Hint::Url(wanted),
+            }),
+            Resolved::Output { target, fragment } => {
+                let Some(fragment) = fragment.filter(|f| !f.is_empty() && !f.starts_with(":~:"))
+                else {
+                    continue;
+                };
+                // Only HTML has ids; a fragment on a PDF (`#page=2`) means something else.
+                let to = &scans[target];
+                let fragment = percent_decode(fragment);
+                if !to.html || to.ids.contains(fragment.as_ref()) {
+                    continue;
+                }
+                let message = if target == page {
+                    format!(
+                        "the generated page links to `{url}`, but this page has no id `{fragment}`"
+                    )
+                } else {
+                    format!(
+                        "the generated page links to `{url}`, but `{}` has no id `{fragment}`",
+                        site.paths[target]
+                    )
+                };
+                problems.push(Problem {
+                    code: Code::BrokenAnchor,
+                    message,
+                    hint: Hint::Anchor {
+                        page: target,
+                        id: fragment.into_owned(),
+                    },
+                });
+            }
+        }
+    }
+    for (attr, value) in &scan.idrefs {
+        for id in value.split_ascii_whitespace() {
+            if !scan.ids.contains(id) {
+                problems.push(Problem {
+                    code: Code::BrokenAnchor,
+                    message: format!("`{attr}` refers to `#{id}`, which is not on this page"),
+                    hint: Hint::IdRef(id.to_string()),
+                });
+            }
+        }
+    }
+    for id in &scan.duplicates {
+        problems.push(Problem {
+            code: Code::DuplicateId,
+            message: format!("the id `{id}` is used more than once on the generated page"),
+            hint: Hint::Duplicate,
+        });
+    }
+    problems
+}
+
+/// One diagnostic per distinct problem, on the first page (in path order) that
+/// has it, counting the pages.
+fn collapse(
+    problems: Vec<Vec<Problem>>,
+    site: &SiteIndex,
+    scans: &[Scan],
+    base_path: &str,
+) -> Vec<Diagnostic> {
+    struct Seen {
+        problem: Problem,
+        page: usize,
+        last_page: usize,
+        pages: usize,
+    }
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut index: BTreeMap<(Code, String), usize> = BTreeMap::new();
+    for (page, list) in problems.into_iter().enumerate() {
+        for problem in list {
+            match index.entry((problem.code, problem.message.clone())) {
+                Entry::Occupied(e) => {
+                    let s = &mut seen[*e.get()];
+                    if s.last_page != page {
+                        s.last_page = page;
+                        s.pages += 1;
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert(seen.len());
+                    seen.push(Seen {
+                        problem,
+                        page,
+                        last_page: page,
+                        pages: 1,
+                    });
+                }
+            }
+        }
+    }
+    let urls: Vec<String> = if seen.iter().any(|s| matches!(s.problem.hint, Hint::Url(_))) {
+        (0..site.paths.len())
+            .map(|i| site.url(i, base_path))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    seen.into_iter()
+        .map(|s| {
+            let mut message = s.problem.message;
+            if s.pages > 1 {
+                message.push_str(&format!(" (on {} pages)", s.pages));
+            }
+            let origin = if s.pages > 1 {
+                "the same link is on several pages, so it most likely comes from a template"
+            } else {
+                ORIGIN
+            };
+            let hint = match &s.problem.hint {
+                Hint::Url(wanted) => match closest(wanted, urls.iter().map(String::as_str)) {
+                    Some(best) => format!("{origin}; did you mean `{best}`?"),
+                    None => origin.to_string(),
+                },
+                Hint::Anchor { page, id } => {
+                    match closest(id, scans[*page].ids.iter().map(Cow::as_ref)) {
+                        Some(best) => format!("{origin}; did you mean `#{best}`?"),
+                        None => origin.to_string(),
+                    }
+                }
+                Hint::IdRef(id) => {
+                    let ids = &scans[s.page].ids;
+                    match closest(id, ids.iter().map(Cow::as_ref)) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "the element it names must be on the same page, with that id"
+                            .to_string(),
+                    }
+                }
+                Hint::Duplicate => "ids must be unique on a page, or links and labels reach only \
+                                    the first; a template may write an id the content also uses"
+                    .to_string(),
+            };
+            Diagnostic::error(s.problem.code, site.paths[s.page], 0..0, message).with_hint(hint)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Verifies a site of `(output path, HTML)` pairs; one line per diagnostic.
+    fn check(files: &[(&str, &str)], base_path: &str) -> Vec<String> {
+        let outputs = Outputs {
+            files: files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        };
+        verify(&outputs, base_path)
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}: {} | {}",
+                    d.code.as_str(),
+                    d.file,
+                    d.message,
+                    d.hint.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    fn page(body: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html><head><link rel=stylesheet href=/style.css></head>\
+             <body><nav><a href=/>Home</a> <a href=/about/>About</a></nav>\
+             <main id=main>{body}</main></body></html>"
+        )
+    }
+
+    fn site(home: &str, about: &str) -> Vec<String> {
+        let (home, about) = (page(home), page(about));
+        check(
+            &[
+                ("index.html", &home),
+                ("about/index.html", &about),
+                ("articles/x/index.html", &page("<h2 id=risk>Risk</h2>")),
+                ("style.css", "body{}"),
+            ],
+            "/",
+        )
+    }
+
+    #[test]
+    fn a_good_site_has_no_problems() {
+        let home = "<a href='/articles/x/#risk'>x</a> <a href=articles/x/>x</a> \
+                    <a href=#main>skip</a> <a href=\"#\">top</a> <a href=about>about</a>";
+        assert_eq!(site(home, ""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_broken_template_link_is_reported_once_with_its_page_count() {
+        let nav = |href: &str| {
+            format!("<!DOCTYPE html><html><body><a href={href}>About</a><p>x</p></body></html>")
+        };
+        let pages = |href: &str| {
+            check(
+                &[
+                    ("index.html", &nav(href)),
+                    ("about/index.html", &nav(href)),
+                    ("articles/x/index.html", &nav(href)),
+                ],
+                "/",
+            )
+        };
+        assert_eq!(pages("/about/"), Vec::<String>::new());
+        assert_eq!(
+            pages("/abut/"),
+            [
+                "broken-link about/index.html: the generated page links to `/abut/`, which the \
+              site does not have (on 3 pages) | the same link is on several pages, so it most \
+              likely comes from a template; did you mean `/about/`?"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_link_on_one_page_names_where_it_may_come_from() {
+        let problems = site("<a href=/articles/y/>y</a>", "");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with(
+                "broken-link index.html: the generated page links to `/articles/y/`, which the \
+                 site does not have | this link is not a relative Markdown link"
+            ),
+            "{problems:?}"
+        );
+        assert!(problems[0].ends_with("did you mean `/articles/x/`?"));
+    }
+
+    #[test]
+    fn anchors_must_be_ids_on_the_target_page() {
+        assert_eq!(
+            site("<a href=/articles/x/#risk>x</a>", ""),
+            Vec::<String>::new()
+        );
+        let problems = site("<a href=/articles/x/#risks>x</a>", "");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with(
+                "broken-anchor index.html: the generated page links to `/articles/x/#risks`, \
+                 but `articles/x/index.html` has no id `risks` |"
+            ),
+            "{problems:?}"
+        );
+        assert!(problems[0].ends_with("did you mean `#risk`?"));
+        assert_eq!(site("<a href=#main>x</a>", ""), Vec::<String>::new());
+        assert_eq!(
+            site("<a href=#mian>x</a>", "").len(),
+            1,
+            "a same-page fragment is checked too"
+        );
+    }
+
+    #[test]
+    fn relative_links_resolve_from_the_page_folder() {
+        let x = |href: &str| {
+            check(
+                &[
+                    (
+                        "articles/x/index.html",
+                        &format!("<a href='{href}'>y</a><img src=../../img/a.png alt=''>"),
+                    ),
+                    ("articles/y/index.html", "<p id=a>y</p>"),
+                    ("img/a.png", ""),
+                ],
+                "/",
+            )
+        };
+        assert_eq!(x("../y/"), Vec::<String>::new());
+        assert_eq!(x("../y/#a"), Vec::<String>::new());
+        assert_eq!(x("./../y/index.html?q=1"), Vec::<String>::new());
+        assert_eq!(x("../z/").len(), 1);
+        assert_eq!(x("../../../y/").len(), 1, "climbing above the root");
+    }
+
+    #[test]
+    fn stylesheets_and_files_must_exist() {
+        let x = |css: &str| {
+            check(
+                &[
+                    ("index.html", &format!("<link rel=stylesheet href={css}>")),
+                    ("style.css", ""),
+                    ("a b.pdf", ""),
+                ],
+                "/",
+            )
+        };
+        assert_eq!(x("style.css"), Vec::<String>::new());
+        assert_eq!(x("a%20b.pdf#page=2"), Vec::<String>::new());
+        assert_eq!(x("styles.css").len(), 1);
+    }
+
+    #[test]
+    fn site_absolute_links_start_with_the_base_path() {
+        let x = |href: &str| {
+            check(
+                &[
+                    ("index.html", &format!("<a href={href}>a</a>")),
+                    ("about/index.html", ""),
+                ],
+                "/sub/",
+            )
+        };
+        assert_eq!(x("/sub/about/"), Vec::<String>::new());
+        assert_eq!(x("/sub/"), Vec::<String>::new());
+        assert_eq!(x("/sub"), Vec::<String>::new());
+        let problems = x("/about/");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].ends_with("did you mean `/sub/about/`?"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn external_links_are_not_checked() {
+        for href in [
+            "https://example.org/x",
+            "http://x",
+            "mailto:a@b.c",
+            "tel:+1",
+            "data:text/plain,x",
+            "//cdn.example.org/x.js",
+        ] {
+            assert_eq!(
+                site(&format!("<a href={href}>x</a>"), ""),
+                Vec::<String>::new()
+            );
+        }
+        assert_eq!(site("<a href=missing>x</a>", "").len(), 1);
+    }
+
+    #[test]
+    fn idrefs_must_name_ids_on_the_same_page() {
+        let x = |attrs: &str| {
+            site(
+                &format!(
+                    "<button {attrs}>Menu</button><div id=menu popover>m</div><h2 id=t>T</h2>"
+                ),
+                "",
+            )
+        };
+        assert_eq!(
+            x("popovertarget=menu aria-labelledby='t main'"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            x("popovertarget=menus"),
+            [
+                "broken-anchor index.html: `popovertarget` refers to `#menus`, which is not on this \
+              page | did you mean `menu`?"
+            ]
+        );
+        assert_eq!(
+            x("aria-labelledby='t nothing'"),
+            [
+                "broken-anchor index.html: `aria-labelledby` refers to `#nothing`, which is not on \
+              this page | the element it names must be on the same page, with that id"
+            ]
+        );
+        assert_eq!(site("<label for=main>m</label>", ""), Vec::<String>::new());
+        assert_eq!(site("<label for=q>m</label>", "").len(), 1);
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_once_per_id() {
+        assert_eq!(
+            site("<h2 id=top>a</h2><h2 id=main2>b</h2>", ""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            site("<h2 id=main>a</h2><h2 id=main>b</h2>", ""),
+            [
+                "duplicate-id index.html: the id `main` is used more than once on the generated \
+              page | ids must be unique on a page, or links and labels reach only the first; a \
+              template may write an id the content also uses"
+            ]
+        );
+        let on_both = site("<h2 id=main>a</h2>", "<h2 id=main>a</h2>");
+        assert_eq!(on_both.len(), 1);
+        assert!(on_both[0].contains("(on 2 pages)"), "{on_both:?}");
+    }
+
+    #[test]
+    fn entities_in_attributes_are_decoded() {
+        let problems = site("<a href='/articles/x/?a=1&amp;b=2#ris&#107;'>x</a>", "");
+        assert_eq!(problems, Vec::<String>::new());
+        assert_eq!(unescape("a&amp;b&#x27;&bogus;"), "a&b'&bogus;");
+    }
+
+    #[test]
+    fn srcset_candidates_are_checked() {
+        let x = |srcset: &str| {
+            check(
+                &[
+                    (
+                        "index.html",
+                        &format!("<img src=a.png srcset='{srcset}' alt=''>"),
+                    ),
+                    ("a.png", ""),
+                    ("b.png", ""),
+                ],
+                "/",
+            )
+        };
+        assert_eq!(x("a.png 1x, /b.png 2x"), Vec::<String>::new());
+        assert_eq!(x("a.png 1x, /c.png 2x").len(), 1);
+    }
+}

@@ -1,0 +1,150 @@
+//! Shared data: tables and numbers in prose come from `data/`, so a change to
+//! the data changes every page that shows it, and bad data is reported.
+
+use crate::support::{ARTICLE, Site};
+
+const THRESHOLDS: &str = r#"source = "WHO"
+reviewed = 2026-10-01
+review_due = 2027-10-01
+
+[tables.t_score]
+caption = "What a T-score means"
+measure = "T-score"
+decimals = 1
+columns = [{ key = "implication", header = "What it generally means" }]
+
+[[tables.t_score.rows]]
+key = "normal"
+name = "Normal bone density"
+lower = { value = -1.0, inclusive = true }
+values = { implication = "Foundations" }
+
+[[tables.t_score.rows]]
+key = "osteopenia"
+name = "Osteopenia"
+upper = { value = -1.0, inclusive = false }
+lower = { value = -2.5, inclusive = false }
+values = { implication = "Reassess" }
+
+[[tables.t_score.rows]]
+key = "osteoporosis"
+name = "Osteoporosis"
+upper = { value = -2.5, inclusive = true }
+values = { implication = "Medicine often considered" }
+"#;
+
+fn site() -> Site {
+    Site::new(&format!(
+        "//- data/thresholds.toml\n{THRESHOLDS}//- articles/a.md\n{ARTICLE}\n{{{{ category_table(data=\"thresholds\", table=\"t_score\") }}}}\n\n\
+         Osteoporosis means a T-score of {{{{ data_value(data=\"thresholds\", table=\"t_score\", row=\"osteoporosis\") }}}}.\n\
+         //- glossary/osteopenia.md\n+++\nterm = \"Osteopenia\"\nsummary = \"Low bone mass.\"\n+++\n\n\
+         A T-score {{{{ data_value(data=\"thresholds\", table=\"t_score\", row=\"osteopenia\") }}}}.\n"
+    ))
+}
+
+#[test]
+fn the_table_is_accessible_and_written_in_words() {
+    let site = site();
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
+    insta::assert_snapshot!(table);
+    assert!(table.contains("<caption>What a T-score means"));
+    assert_eq!(table.matches("<th scope=col>").count(), 3);
+    assert_eq!(table.matches("<th scope=row>").count(), 3);
+    for words in [
+        "\u{2212}1.0 or higher",
+        "lower than \u{2212}1.0 and higher than \u{2212}2.5",
+        "\u{2212}2.5 or lower",
+    ] {
+        assert!(table.contains(words), "{words}");
+    }
+    assert!(!table.contains("-1.0") && !table.contains("between"));
+    assert!(
+        html.contains("a T-score of \u{2212}2.5 or lower."),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_change_in_the_data_changes_every_page() {
+    let site = site();
+    site.build().success();
+    site.write("data/thresholds.toml", &THRESHOLDS.replace("-2.5", "-2.7"));
+    site.build().success();
+    let pages = [
+        site.read("public/articles/a/index.html"),
+        site.read("public/glossary/osteopenia/index.html"),
+    ];
+    for page in &pages {
+        assert!(page.contains("\u{2212}2.7"), "{page}");
+        assert!(!page.contains("\u{2212}2.5"), "{page}");
+    }
+}
+
+fn bad(data: &str) -> Vec<(String, String, u64, u64)> {
+    let site = Site::new(&format!("//- data/thresholds.toml\n{data}"));
+    site.check_json()
+}
+
+fn line_of(text: &str, needle: &str) -> u64 {
+    text[..text.find(needle).unwrap()].matches('\n').count() as u64 + 1
+}
+
+#[test]
+fn overlap_gap_unsorted_and_strings_are_reported_on_their_line() {
+    let overlap = THRESHOLDS.replace(
+        "upper = { value = -1.0, inclusive = false }",
+        "upper = { value = -1.0, inclusive = true }",
+    );
+    let json = bad(&overlap);
+    assert_eq!(json.len(), 1, "{json:?}");
+    assert_eq!(
+        (json[0].0.as_str(), json[0].2),
+        ("data", line_of(&overlap, "lower = { value = -1.0"))
+    );
+
+    let gap = THRESHOLDS.replace(
+        "lower = { value = -2.5, inclusive = false }",
+        "lower = { value = -2.4, inclusive = false }",
+    );
+    let json = bad(&gap);
+    assert_eq!(json.len(), 1, "{json:?}");
+    assert_eq!(json[0].2, line_of(&gap, "lower = { value = -2.4"));
+
+    let string = THRESHOLDS.replace(
+        "value = -2.5, inclusive = true",
+        "value = \"-2.5\", inclusive = true",
+    );
+    let json = bad(&string);
+    assert_eq!(json.len(), 1, "{json:?}");
+    assert_eq!(json[0].2, line_of(&string, "\"-2.5\""));
+
+    let rows: Vec<&str> = THRESHOLDS.split("[[tables.t_score.rows]]").collect();
+    let unsorted = format!(
+        "{}[[tables.t_score.rows]]{}[[tables.t_score.rows]]{}[[tables.t_score.rows]]{}",
+        rows[0], rows[2], rows[1], rows[3]
+    );
+    let json = bad(&unsorted);
+    assert!(
+        !json.is_empty() && json.iter().all(|d| d.0 == "data"),
+        "{json:?}"
+    );
+}
+
+#[test]
+fn an_unknown_table_in_a_shortcode_is_reported_where_it_is_called() {
+    let site = Site::new(&format!(
+        "//- data/thresholds.toml\n{THRESHOLDS}//- articles/a.md\n{ARTICLE}\nText.\n\n{{{{ category_table(data=\"thresholds\", table=\"t_scor\") }}}}\n"
+    ));
+    assert_eq!(
+        site.check_json(),
+        [("shortcode".to_string(), "articles/a.md".to_string(), 11, 1)]
+    );
+    let run = site.run(&["check"]);
+    assert!(
+        run.stderr.contains("did you mean `t_score`?"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,183 @@
+//! Bad input: each gives exit 1, a diagnostic at the right file and line, and
+//! never a panic. Snapshots hold the exact text a user sees.
+
+use crate::support::{ARTICLE, Site};
+
+/// Runs `check` on a one-article site whose article is `text`.
+fn check_article(text: &str) -> (Vec<(String, String, u64, u64)>, String) {
+    let site = Site::new(&format!("//- articles/a.md\n{text}"));
+    let run = site.run(&["check"]);
+    run.failure();
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    (site.check_json(), run.stderr)
+}
+
+fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.to_string(), file.to_string(), line, column)
+}
+
+#[test]
+fn malformed_front_matter() {
+    let (json, text) = check_article("+++\ntitle = \"A\ndescription = \"D.\"\n+++\n");
+    assert_eq!(json, [d("front-matter", "articles/a.md", 2, 11)]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn missing_front_matter() {
+    let (json, text) = check_article("# Just a heading\n");
+    assert_eq!(json, [d("front-matter", "articles/a.md", 1, 1)]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let (json, _) = check_article("+++\ntitle = \"A\"\n");
+    assert_eq!(json, [d("front-matter", "articles/a.md", 1, 1)]);
+}
+
+#[test]
+fn unknown_key_suggests_the_closest() {
+    let (json, text) = check_article(&ARTICLE.replace("description", "descripton"));
+    assert_eq!(json, [d("front-matter", "articles/a.md", 3, 1)]);
+    assert!(text.contains("did you mean `description`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn missing_required_key() {
+    let (json, text) = check_article(&ARTICLE.replace("reviewed = 2026-10-01\n", ""));
+    assert_eq!(json.len(), 1);
+    assert_eq!(json[0].0, "front-matter");
+    assert!(text.contains("missing field `reviewed`"), "{text}");
+}
+
+#[test]
+fn wrong_type() {
+    let (json, text) =
+        check_article(&ARTICLE.replace("topics = [\"bones\"]", "topics = \"bones\""));
+    assert_eq!(json, [d("front-matter", "articles/a.md", 6, 10)]);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_date_that_is_not_a_date() {
+    let (json, text) = check_article(&ARTICLE.replace("2027-10-01", "\"next year\""));
+    assert_eq!(json, [d("front-matter", "articles/a.md", 5, 14)]);
+    assert!(
+        text.contains("expected a date such as 2026-10-01"),
+        "{text}"
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let site = Site::new("//- articles/a.md\n");
+    let mut bytes = format!("{ARTICLE}\nCaf").into_bytes();
+    bytes.extend([0xE9, b'\n']);
+    std::fs::write(site.path().join("articles/a.md"), bytes).unwrap();
+    let json = site.check_json();
+    assert_eq!(json, [d("read", "articles/a.md", 9, 4)]);
+    site.build().failure();
+}
+
+#[test]
+fn missing_template() {
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nHi.\n"));
+    std::fs::remove_file(site.path().join("themes/default/templates/article.html")).unwrap();
+    let run = site.build();
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("the theme has no template `article.html`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn template_syntax_error_names_the_template_line() {
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nHi.\n"));
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
+    );
+    let json = site.check_json();
+    assert_eq!(json.len(), 1, "{json:?}");
+    assert_eq!(json[0].0, "template");
+    assert_eq!(json[0].1, "themes/default/templates/page.html");
+    assert_eq!(json[0].2, 4);
+}
+
+#[test]
+fn template_render_error_names_the_template_and_page() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nHi.\n//- articles/b.md\n{ARTICLE}\nHo.\n"
+    ));
+    site.write("themes/default/templates/article.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.no_such_key }}</h1>\n{% endblock %}\n");
+    let json = site.check_json();
+    assert_eq!(
+        json,
+        [d(
+            "template",
+            "themes/default/templates/article.html",
+            3,
+            13
+        )]
+    );
+    let run = site.run(&["check"]);
+    assert!(
+        run.stderr
+            .contains("while rendering articles/a/index.html and 1 other pages"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_shortcode_and_bad_arguments() {
+    let text = format!(
+        "{ARTICLE}\n{{{{ category_tabel(data=\"x\") }}}}\n\nSee {{{{ data_value(data=\"nope\", table=\"t\", row=\"r\") }}}}.\n\nAnd {{{{ data_value(data=“x”) }}}}.\n"
+    );
+    let (json, text) = check_article(&text);
+    assert_eq!(
+        json,
+        [
+            d("unknown-shortcode", "articles/a.md", 9, 1),
+            d("shortcode", "articles/a.md", 11, 5),
+            d("shortcode", "articles/a.md", 13, 24),
+        ]
+    );
+    assert!(text.contains("did you mean `category_table`?"), "{text}");
+}
+
+#[test]
+fn bad_site_toml() {
+    let site = Site::new(
+        "//- site.toml\ntitle = \"x\"\nlanguage = \"en-GB\"\nbase_ulr = \"https://x.org/\"\n",
+    );
+    let json = site.check_json();
+    assert_eq!(json, [d("config", "site.toml", 3, 1)]);
+}
+
+#[test]
+fn every_problem_in_every_file_in_one_run() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{}//- articles/b.md\n{ARTICLE}\n[x](nope.md)\n//- glossary/Bad_Slug.md\n+++\nterm = \"x\"\nsummary = \"y\"\n+++\n",
+        ARTICLE.replace("title", "titl")
+    ));
+    let codes: Vec<String> = site
+        .check_json()
+        .into_iter()
+        .map(|d| format!("{}:{}", d.0, d.1))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "front-matter:articles/a.md",
+            "broken-link:articles/b.md",
+            "slug:glossary/Bad_Slug.md"
+        ]
+    );
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the `osteon` binary run over fixture sites, one module per feature.
+
+mod build;
+mod data;
+mod diagnostics;
+mod links;
+mod support;

@@ -1,0 +1,186 @@
+//! Fixture sites from strings, and running the binary over them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+/// A site written from a fixture: `//- path` lines start each file.
+pub struct Site {
+    pub dir: TempDir,
+}
+
+/// Front matter of a valid article, for fixtures that need one quickly.
+pub const ARTICLE: &str = "+++\ntitle = \"A\"\ndescription = \"D.\"\nreviewed = 2026-10-01\nreview_due = 2027-10-01\ntopics = [\"bones\"]\n+++\n";
+
+pub const SITE_TOML: &str = "title = \"Test site\"\nbase_url = \"https://example.org/\"\nlanguage = \"en-GB\"\nnotice = \"For education only.\"\n";
+
+impl Site {
+    /// Writes the fixture. Unless it has its own `site.toml` or theme, the
+    /// default ones are added, so a fixture holds only what its test is about.
+    pub fn new(fixture: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let mut has_config = false;
+        let mut has_theme = false;
+        for (path, text) in files(fixture) {
+            has_config |= path == "site.toml";
+            has_theme |= path.starts_with("themes/");
+            write(&dir.path().join(&path), &text);
+        }
+        if !has_config {
+            write(&dir.path().join("site.toml"), SITE_TOML);
+        }
+        // The default theme's footer links to these two pages on every page.
+        for page in ["about", "accessibility"] {
+            let path = dir.path().join(format!("pages/{page}.md"));
+            if !path.exists() {
+                write(
+                    &path,
+                    &format!("+++\ntitle = \"{page}\"\ndescription = \"D.\"\n+++\n\nText.\n"),
+                );
+            }
+        }
+        if !has_theme {
+            copy_dir(
+                &repo().join("themes/default"),
+                &dir.path().join("themes/default"),
+            );
+        }
+        Site { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        write(&self.path().join(path), text);
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Runs `osteon ARGS --root SITE`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_osteon"))
+            .args(args)
+            .arg("--root")
+            .arg(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    /// `check --format json`, as `(code, file, line, column)` per diagnostic.
+    pub fn check_json(&self) -> Vec<(String, String, u64, u64)> {
+        let run = self.run(&["check", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every file under `public/`, path → bytes, for comparing builds.
+    pub fn snapshot_output(&self) -> Vec<(String, Vec<u8>)> {
+        let out = self.path().join("public");
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(self.code, 0, "expected success:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(&self) -> &Self {
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1:\n{}{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files(fixture: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in fixture.split_inclusive('\n') {
+        if let Some(path) = line.strip_prefix("//- ") {
+            out.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = out.last_mut() {
+            text.push_str(line);
+        } else {
+            assert!(
+                line.trim().is_empty(),
+                "fixture text before the first `//- path`: {line}"
+            );
+        }
+    }
+    out
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
