@@ -1,6 +1,7 @@
 //! Integration tests: the `osteon` binary run over fixture sites, one module per feature.
 
 mod build;
+mod corpus;
 mod data;
 mod diagnostics;
 mod links;
