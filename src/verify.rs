@@ -233,7 +233,7 @@ fn srcset(value: Cow<'_, str>) -> Vec<Cow<'_, str>> {
 
 /// Decodes the character references URLs and ids use: `&amp;`, `&quot;`,
 /// `&#39;`, `&#x27;` and the like. Unknown references are left as written.
-fn unescape(raw: &str) -> Cow<'_, str> {
+pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
     if !raw.contains('&') {
         return Cow::Borrowed(raw);
     }
