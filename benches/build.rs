@@ -1,0 +1,391 @@
+//! The build benchmark: times osteon on generated sites against a pulldown-cmark floor and Hugo.
+//!
+//! `cargo bench --bench build -- [--sizes 1000,10000] [--dir DIR] [--runs 3]`; see
+//! `benches/README.md` for what the numbers mean.
+
+#[path = "corpus.rs"]
+mod corpus;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use pulldown_cmark::{Options, Parser};
+
+struct Args {
+    sizes: Vec<usize>,
+    dir: PathBuf,
+    runs: usize,
+}
+
+/// One run of one command: wall-clock seconds and peak resident memory.
+#[derive(Clone, Copy)]
+struct Sample {
+    secs: f64,
+    rss_kib: u64,
+}
+
+/// What one row of the table measured: the median sample, or why it has none.
+type Row = Result<Sample, String>;
+
+fn parse_args() -> Result<Args, String> {
+    let default_dir = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm/osteon-bench")
+    } else {
+        std::env::temp_dir().join("osteon-bench")
+    };
+    let mut args = Args {
+        sizes: vec![1_000, 10_000],
+        dir: default_dir,
+        runs: 3,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--sizes" => {
+                args.sizes = value()?
+                    .split(',')
+                    .map(|s| s.trim().parse().map_err(|_| format!("bad size {s:?}")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--dir" => args.dir = PathBuf::from(value()?),
+            "--runs" => args.runs = value()?.parse().map_err(|_| "bad --runs".to_string())?,
+            // Cargo passes `--bench` to every bench binary.
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if args.runs == 0 || args.sizes.contains(&0) {
+        return Err("--runs and every size must be at least 1".into());
+    }
+    Ok(args)
+}
+
+/// The floor: every Markdown source rendered by pulldown-cmark alone, one thread, one
+/// HTML file per page written where osteon would write it.
+fn floor(site: &Path, out: &Path) -> std::io::Result<()> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let mut html = String::new();
+    for (from, to) in [
+        ("articles", "articles"),
+        ("glossary", "glossary"),
+        ("pages", ""),
+    ] {
+        let Ok(dir) = fs::read_dir(site.join(from)) else {
+            continue;
+        };
+        for entry in dir {
+            let path = entry?.path();
+            let text = fs::read_to_string(&path)?;
+            let body = text
+                .strip_prefix("+++\n")
+                .and_then(|rest| rest.split_once("\n+++\n"))
+                .map_or(text.as_str(), |(_, body)| body);
+            html.clear();
+            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(body, options));
+            let page = out.join(to).join(path.file_stem().unwrap());
+            fs::create_dir_all(&page)?;
+            fs::write(page.join("index.html"), &html)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `command` to the end with its output sent to `log`, and measures it.
+fn measure(command: &mut Command, log: &Path) -> Row {
+    let log_file = fs::File::create(log).map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of that plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: both pointers are to live locals; the pid is our own unreaped child.
+        let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+        if pid >= 0 {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("wait4: {err}"));
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        let text = fs::read_to_string(log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(10).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!(
+            "failed (wait status {status}); log {}:\n    {}",
+            log.display(),
+            tail.join("\n    ")
+        ));
+    }
+    Ok(Sample {
+        secs,
+        rss_kib: usage.ru_maxrss as u64,
+    })
+}
+
+/// Measures `runs` times, calling `prepare` (untimed) before each, and keeps the medians.
+fn median_of(runs: usize, mut prepare: impl FnMut(), mut run: impl FnMut() -> Row) -> Row {
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        prepare();
+        samples.push(run()?);
+    }
+    let mid = samples.len() / 2;
+    samples.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+    let secs = samples[mid].secs;
+    samples.sort_by_key(|s| s.rss_kib);
+    Ok(Sample {
+        secs,
+        rss_kib: samples[mid].rss_kib,
+    })
+}
+
+fn fresh(dir: &Path) {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir).expect("cannot create an output folder");
+}
+
+fn count_files(dir: &Path) -> usize {
+    fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => count_files(&e.path()),
+                _ => 1,
+            })
+            .sum()
+    })
+}
+
+/// Builds the release binary (cargo does nothing when it is up to date) and returns its path.
+fn osteon_binary() -> Result<PathBuf, String> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--bin", "osteon", "--manifest-path"])
+        .arg(manifest.join("Cargo.toml"))
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release --bin osteon failed".into());
+    }
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| manifest.join("target"), PathBuf::from);
+    Ok(target.join("release/osteon"))
+}
+
+fn has_hugo() -> bool {
+    Command::new("hugo")
+        .arg("version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn print_table(rows: &[(&str, Row)]) {
+    let floor = rows[0].1.as_ref().ok().map(|s| s.secs);
+    let hugo = rows
+        .iter()
+        .find(|(name, _)| name.starts_with("hugo"))
+        .and_then(|(_, row)| row.as_ref().ok().map(|s| s.secs));
+    let ratio =
+        |secs: f64, base: Option<f64>| base.map_or("-".into(), |b| format!("{:.2}x", secs / b));
+    println!(
+        "  {:<24} {:>9} {:>14} {:>9} {:>9}",
+        "", "time (s)", "peak RSS (MiB)", "vs floor", "vs hugo"
+    );
+    for (name, row) in rows {
+        match row {
+            Ok(s) if name.starts_with("osteon") => println!(
+                "  {name:<24} {:>9.3} {:>14.1} {:>9} {:>9}",
+                s.secs,
+                mib(s.rss_kib),
+                ratio(s.secs, floor),
+                ratio(s.secs, hugo)
+            ),
+            Ok(s) => println!("  {name:<24} {:>9.3} {:>14.1}", s.secs, mib(s.rss_kib)),
+            Err(e) => println!("  {name:<24} {e}"),
+        }
+    }
+}
+
+/// Prints whether the cold build meets the targets set for 10,000 articles.
+fn print_targets(rows: &[(&str, Row)]) {
+    let get = |prefix: &str| {
+        rows.iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .and_then(|(_, row)| row.as_ref().ok().copied())
+    };
+    let yes = |ok: bool| if ok { "yes" } else { "NO" };
+    if let (Some(floor), Some(cold)) = (get("floor"), get("osteon build (cold)")) {
+        print!(
+            "  targets: cold build within 3x floor: {}; peak RSS under 500 MiB: {}",
+            yes(cold.secs <= 3.0 * floor.secs),
+            yes(mib(cold.rss_kib) < 500.0)
+        );
+        match get("hugo") {
+            Some(hugo) => println!("; faster than hugo: {}", yes(cold.secs < hugo.secs)),
+            None => println!(),
+        }
+    }
+}
+
+fn bench_size(args: &Args, size: usize, osteon: &Result<PathBuf, String>, hugo: bool) {
+    let root = args.dir.join(size.to_string());
+    let site = root.join("site");
+    let _ = fs::remove_dir_all(&root);
+    let start = Instant::now();
+    corpus::generate(&site, size).expect("cannot generate the corpus");
+    let mut markdown = 0;
+    let mut words = 0;
+    for entry in fs::read_dir(site.join("articles")).unwrap().flatten() {
+        let text = fs::read_to_string(entry.path()).unwrap();
+        markdown += text.len();
+        words += text.split_whitespace().count();
+    }
+    println!(
+        "\n{size} articles, {} glossary entries: {:.1} MiB, {:.1} M words of Markdown \
+         (generated in {:.1} s); median of {} runs",
+        size.div_ceil(10),
+        markdown as f64 / 1048576.0,
+        words as f64 / 1e6,
+        start.elapsed().as_secs_f64(),
+        args.runs
+    );
+
+    let mut rows: Vec<(&str, Row)> = Vec::new();
+    let out = root.join("out-floor");
+    let me = std::env::current_exe().expect("no path to this bench binary");
+    rows.push((
+        "floor (pulldown-cmark)",
+        median_of(
+            args.runs,
+            || fresh(&out),
+            || {
+                measure(
+                    Command::new(&me).arg("--floor").arg(&site).arg(&out),
+                    &root.join("floor.log"),
+                )
+            },
+        ),
+    ));
+
+    let out = root.join("out-osteon");
+    let build = |log: &str| {
+        let mut command = Command::new(osteon.as_ref().map_err(Clone::clone)?);
+        command
+            .arg("build")
+            .arg("--root")
+            .arg(&site)
+            .arg("--output")
+            .arg(&out);
+        measure(&mut command, &root.join(log))
+    };
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    for _ in 0..args.runs {
+        fresh(&out);
+        cold.push(build("osteon-cold.log"));
+        warm.push(build("osteon-warm.log"));
+    }
+    let pick = |samples: Vec<Row>| {
+        let mut samples = samples.into_iter();
+        median_of(args.runs, || {}, || samples.next().unwrap())
+    };
+    rows.push(("osteon build (cold)", pick(cold)));
+    rows.push(("osteon build (unchanged)", pick(warm)));
+    if rows[1].1.is_ok() {
+        println!("  osteon wrote {} files", count_files(&out));
+    }
+    rows.push((
+        "osteon check",
+        median_of(
+            args.runs,
+            || {},
+            || {
+                let mut command = Command::new(osteon.as_ref().map_err(Clone::clone)?);
+                command.arg("check").arg("--root").arg(&site);
+                measure(&mut command, &root.join("osteon-check.log"))
+            },
+        ),
+    ));
+
+    if hugo {
+        let source = root.join("hugo");
+        let out = root.join("out-hugo");
+        corpus::generate_hugo(&site, &source).expect("cannot generate the Hugo site");
+        rows.push((
+            "hugo",
+            median_of(
+                args.runs,
+                || fresh(&out),
+                || {
+                    let mut command = Command::new("hugo");
+                    command
+                        .arg("--quiet")
+                        .arg("-s")
+                        .arg(&source)
+                        .arg("-d")
+                        .arg(&out);
+                    measure(&mut command, &root.join("hugo.log"))
+                },
+            ),
+        ));
+    }
+    print_table(&rows);
+    print_targets(&rows);
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("--floor") && argv.len() == 4 {
+        return match floor(Path::new(&argv[2]), Path::new(&argv[3])) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("floor: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!(
+                "error: {e}\nusage: cargo bench --bench build -- [--sizes 1000,10000] [--dir DIR] [--runs 3]"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let osteon = osteon_binary();
+    if let Err(e) = &osteon {
+        eprintln!("osteon: {e}; timing the floor and hugo only");
+    }
+    let hugo = has_hugo();
+    if !hugo {
+        println!("hugo: not installed (apt-get install hugo)");
+    }
+    println!("corpus and outputs under {}", args.dir.display());
+    for &size in &args.sizes {
+        bench_size(&args, size, &osteon, hugo);
+    }
+    ExitCode::SUCCESS
+}
