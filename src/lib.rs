@@ -8,6 +8,7 @@
 pub mod data;
 pub mod diagnostic;
 pub mod load;
+pub mod machine;
 pub mod markdown;
 pub mod meta;
 pub mod minify;

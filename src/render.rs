@@ -14,6 +14,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::data::Data;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::{Section, Sources};
+use crate::machine;
 use crate::markdown::{Segment, Target, slugify};
 use crate::meta::{Date, SiteConfig};
 use crate::minify;
@@ -40,7 +41,8 @@ pub const REQUIRED: [&str; 7] = [
 
 pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let Some(tera) = templates(site, sources, &mut diagnostics) else {
+    let assets = hashed_assets(sources);
+    let Some(tera) = templates(site, sources, &assets, &mut diagnostics) else {
         return (Outputs::default(), diagnostics);
     };
     let r = Renderer {
@@ -79,16 +81,48 @@ pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
         }
     }
     diagnostics.extend(template_errors.finish());
+    outputs.files.extend(r.machine_files(&outputs));
     for asset in &sources.assets {
-        outputs
-            .files
-            .insert(asset.output.clone(), asset.bytes.clone());
+        let name = assets
+            .get(&asset.output)
+            .cloned()
+            .unwrap_or_else(|| asset.output.clone());
+        outputs.files.insert(name, asset.bytes.clone());
     }
     (outputs, diagnostics)
 }
 
+/// Output names of the theme's CSS and JS with a hash of their content, so a
+/// browser never uses a stale copy: `style.css` → `style.1a2b3c4d.css`.
+pub fn hashed_assets(sources: &Sources) -> BTreeMap<String, String> {
+    sources
+        .assets
+        .iter()
+        .filter(|a| a.output.ends_with(".css") || a.output.ends_with(".js"))
+        .map(|a| {
+            let (stem, ext) = a.output.rsplit_once('.').expect("has an extension");
+            (
+                a.output.clone(),
+                format!("{stem}.{:08x}.{ext}", fnv1a(&a.bytes) as u32),
+            )
+        })
+        .collect()
+}
+
+/// FNV-1a: a stable hash (std's hasher may change between Rust releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Loads the theme's templates and registers the data functions.
-fn templates(site: &Site, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Option<Tera> {
+fn templates(
+    site: &Site,
+    sources: &Sources,
+    assets: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Functions first: tera checks at load time that every called function exists.
@@ -97,6 +131,7 @@ fn templates(site: &Site, sources: &Sources, diagnostics: &mut Vec<Diagnostic>) 
         Arc::new(site.parsed.data.clone()),
         &site.parsed.config.language,
     );
+    register_asset_function(&mut tera, assets, sources, &site.parsed.config.base_path());
     let named: Vec<(&str, &str)> = sources
         .templates
         .iter()
@@ -169,6 +204,37 @@ fn register_data_functions(tera: &mut Tera, data: Arc<Data>, language: &str) {
     );
 }
 
+/// `asset(path="style.css")`: the URL of a static file, with its content hash
+/// for CSS and JS; an unknown path is a template error naming the closest.
+fn register_asset_function(
+    tera: &mut Tera,
+    hashed: &BTreeMap<String, String>,
+    sources: &Sources,
+    base_path: &str,
+) {
+    let mut urls: BTreeMap<String, String> = sources
+        .assets
+        .iter()
+        .map(|a| (a.output.clone(), format!("{base_path}{}", a.output)))
+        .collect();
+    for (plain, hashed) in hashed {
+        urls.insert(plain.clone(), format!("{base_path}{hashed}"));
+    }
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            urls.get(&path).cloned().ok_or_else(|| {
+                let mut m = format!("there is no static file `{path}`");
+                if let Some(c) = closest(&path, urls.keys().map(String::as_str)) {
+                    m.push_str(&format!("; did you mean `{c}`?"));
+                }
+                tera::Error::message(m)
+            })
+        },
+    );
+}
+
 struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
@@ -196,11 +262,40 @@ impl Renderer<'_> {
         let mut context = Context::new();
         context.insert("page", &self.page_value(i, page));
         context.insert_value("content", Value::safe_string(&content));
+        let og_type = if page.section == Section::Article {
+            "article"
+        } else {
+            "website"
+        };
+        context.insert(
+            "meta",
+            &self.meta(
+                page.meta.title(),
+                page.meta.description(),
+                &url::of_source(&page.path, ""),
+                og_type,
+            ),
+        );
+        context.insert_value(
+            "jsonld",
+            Value::safe_string(&machine::page_jsonld(self.config, page)),
+        );
         let html = self
             .tera
             .render(template, &context)
             .map_err(|e| template_diagnostic(&e, self.sources));
         (html, problems)
+    }
+
+    /// What the `<head>` needs on every page: title, description, canonical
+    /// URL and the Open Graph type. `path` is the URL path without the base.
+    fn meta(&self, title: &str, description: &str, path: &str, og_type: &str) -> Json {
+        json!({
+            "title": title,
+            "description": description,
+            "canonical": format!("{}{path}", self.config.base_url()),
+            "og_type": og_type,
+        })
     }
 
     fn link_ref(&self, page: &'_ Page) -> Json {
@@ -444,27 +539,99 @@ impl Renderer<'_> {
             &terms.iter().map(|p| self.link_ref(p)).collect::<Vec<_>>(),
         );
 
+        let index = |template: &str, title: &str, description: &str, path: &str, jsonld: String| {
+            let mut context = base.clone();
+            context.insert("meta", &self.meta(title, description, path, "website"));
+            context.insert_value("jsonld", Value::safe_string(&jsonld));
+            self.render_index(template, &context)
+        };
+        let config = self.config;
+        let glossary_description = format!(
+            "Plain-language meanings of the medical words used on {}.",
+            config.title
+        );
         let mut out = vec![
             (
                 "index.html".to_string(),
-                self.render_index("home.html", &base),
+                index(
+                    "home.html",
+                    &config.title,
+                    &config.description,
+                    "",
+                    String::new(),
+                ),
             ),
             (
                 "glossary/index.html".to_string(),
-                self.render_index("glossary-index.html", &base),
+                index(
+                    "glossary-index.html",
+                    "Glossary",
+                    &glossary_description,
+                    "glossary/",
+                    machine::glossary_jsonld(config, &terms),
+                ),
             ),
-            ("404.html".to_string(), self.render_index("404.html", &base)),
+            (
+                "404.html".to_string(),
+                index(
+                    "404.html",
+                    "Page not found",
+                    &config.description,
+                    "404.html",
+                    String::new(),
+                ),
+            ),
         ];
         for topic in &topic_values {
+            let slug = topic["slug"].as_str().unwrap_or_default();
+            let name = topic["name"].as_str().unwrap_or_default();
             let mut context = base.clone();
             context.insert("topic", topic);
-            let slug = topic["slug"].as_str().unwrap_or_default();
+            context.insert(
+                "meta",
+                &self.meta(
+                    name,
+                    &format!("Articles about {name}."),
+                    &format!("topics/{slug}/"),
+                    "website",
+                ),
+            );
+            context.insert_value("jsonld", Value::safe_string(""));
             out.push((
                 format!("topics/{slug}/index.html"),
                 self.render_index("topic.html", &context),
             ));
         }
         out
+    }
+
+    /// `sitemap.xml`, `robots.txt` and `atom.xml`.
+    fn machine_files(&self, outputs: &Outputs) -> Vec<(String, Vec<u8>)> {
+        let pages = self.site.pages();
+        let page_outputs: std::collections::HashSet<String> = pages
+            .iter()
+            .map(|p| url::output_of_source(&p.path))
+            .collect();
+        let index_urls: Vec<String> = outputs
+            .files
+            .keys()
+            .filter(|k| k.ends_with("index.html") && !page_outputs.contains(*k))
+            .map(|k| k.trim_end_matches("index.html").to_string())
+            .collect();
+        vec![
+            (
+                "sitemap.xml".to_string(),
+                machine::sitemap(self.config, pages, &index_urls).into_bytes(),
+            ),
+            (
+                "robots.txt".to_string(),
+                machine::robots(self.config).into_bytes(),
+            ),
+            (
+                "atom.xml".to_string(),
+                machine::atom(self.config, pages).into_bytes(),
+            ),
+        ]
     }
 
     fn render_index(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
