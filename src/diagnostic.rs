@@ -36,6 +36,10 @@ pub enum Code {
     Read,
     /// A slug breaks the naming rule (lower-case letters, digits, hyphens).
     Slug,
+    /// Content or a template that some readers cannot use (WCAG).
+    Accessibility,
+    /// (warning) The body's reading grade is above `max_reading_grade`.
+    ReadingLevel,
 }
 
 impl Code {
@@ -53,6 +57,8 @@ impl Code {
             Code::Config => "config",
             Code::Read => "read",
             Code::Slug => "slug",
+            Code::Accessibility => "accessibility",
+            Code::ReadingLevel => "reading-level",
         }
     }
 }

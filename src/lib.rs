@@ -14,6 +14,8 @@ pub mod meta;
 pub mod minify;
 pub mod new;
 pub mod parse;
+pub mod publishing;
+pub mod readability;
 pub mod render;
 pub mod resolve;
 pub mod shortcode;
@@ -36,9 +38,18 @@ pub struct Options {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Turn warnings into errors, for publishers' CI.
+    pub strict: bool,
+    /// The date reviews are judged against; today when `None`.
+    pub today: Option<meta::Date>,
 }
 
 impl Options {
+    pub fn today(&self) -> meta::Date {
+        self.today
+            .unwrap_or_else(|| meta::Date(jiff::Zoned::now().date()))
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
@@ -58,13 +69,13 @@ impl Compiled {
     }
 }
 
-/// Parses, resolves and renders a loaded site, in memory.
-pub fn compile(sources: &Sources, options: &Options) -> Compiled {
+/// Parses and resolves a loaded site: everything `report` needs.
+fn resolve_site(sources: &Sources, options: &Options) -> (Option<resolve::Site>, Vec<Diagnostic>) {
     let overrides = parse::Overrides {
         base_url: options.base_url.clone(),
     };
     let (parsed, mut diagnostics) = parse::parse(sources, &overrides);
-    let outputs = parsed.map(|parsed| {
+    let site = parsed.map(|parsed| {
         let content: Vec<String> = sources.content.iter().map(|f| f.path.clone()).collect();
         let assets: HashSet<String> = sources.assets.iter().map(|a| a.output.clone()).collect();
         let inputs = resolve::Inputs {
@@ -74,6 +85,17 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
         };
         let (site, mut problems) = resolve::resolve(parsed, &inputs);
         diagnostics.append(&mut problems);
+        site
+    });
+    (site, diagnostics)
+}
+
+/// Parses, resolves and renders a loaded site, in memory.
+pub fn compile(sources: &Sources, options: &Options) -> Compiled {
+    let (site, mut diagnostics) = resolve_site(sources, options);
+    let outputs = site.map(|site| {
+        let policy = publishing::Policy::new(&site.parsed.config, options.today());
+        diagnostics.extend(publishing::check(&site, sources, &policy));
         let (outputs, mut problems) = render::render(&site, sources);
         diagnostics.append(&mut problems);
         // Only a site that passed every other check is verified, so the output
@@ -84,6 +106,11 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
         }
         outputs
     });
+    if options.strict {
+        for d in &mut diagnostics {
+            d.severity = diagnostic::Severity::Error;
+        }
+    }
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     Compiled {
@@ -159,4 +186,25 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
 /// The site folder a relative `--root` means.
 pub fn root_from(dir: Option<&Path>) -> PathBuf {
     dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `osteon report`: one row per article, from the parsed and resolved site.
+pub fn report(options: &Options) -> anyhow::Result<(Vec<publishing::Row>, Report)> {
+    let (sources, mut diagnostics) = load::load(&options.root)?;
+    let (site, mut problems) = resolve_site(&sources, options);
+    diagnostics.append(&mut problems);
+    let rows = site.map_or_else(Vec::new, |site| {
+        let policy = publishing::Policy::new(&site.parsed.config, options.today());
+        publishing::report(&site, &policy)
+    });
+    diagnostic::sort(&mut diagnostics);
+    Ok((
+        rows,
+        Report {
+            diagnostics,
+            sources: source_map(&sources),
+            written: None,
+            pages: 0,
+        },
+    ))
 }

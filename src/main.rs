@@ -36,9 +36,22 @@ enum Command {
         /// Publish drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Treat warnings (overdue reviews, reading level) as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check every file, link and template without writing anything.
     Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings (overdue reviews, reading level) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// One row per article: words, reading grade, links, review dates.
+    Report {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -84,12 +97,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             base_url,
             drafts,
+            strict,
         } => {
             let options = Options {
                 root,
                 output,
                 base_url,
                 drafts,
+                strict,
+                today: today()?,
             };
             let report = osteon::build(&options)?;
             print_human(&report);
@@ -110,9 +126,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit(&report))
         }
-        Command::Check { root, format } => {
+        Command::Check {
+            root,
+            format,
+            strict,
+        } => {
             let options = Options {
                 root,
+                strict,
+                today: today()?,
                 ..Options::default()
             };
             let report = osteon::check(&options)?;
@@ -131,6 +153,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit(&report))
         }
+        Command::Report { root, format } => {
+            let options = Options {
+                root,
+                today: today()?,
+                ..Options::default()
+            };
+            let (rows, report) = osteon::report(&options)?;
+            print_human(&report);
+            let text = match format {
+                Format::Human => osteon::publishing::render_table(&rows),
+                Format::Json => {
+                    serde_json::to_string_pretty(&serde_json::json!({ "articles": rows }))? + "\n"
+                }
+            };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            Ok(exit(&report))
+        }
         Command::New { kind, slug, root } => {
             let section = match kind {
                 Kind::Article => Section::Article,
@@ -144,6 +183,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Today's date, or `OSTEON_TODAY` (YYYY-MM-DD) so tests and CI can fix it.
+fn today() -> anyhow::Result<Option<osteon::meta::Date>> {
+    match std::env::var("OSTEON_TODAY") {
+        Ok(value) => {
+            let date = value.parse().map_err(|e| {
+                anyhow::anyhow!("OSTEON_TODAY={value} is not a date (YYYY-MM-DD): {e}")
+            })?;
+            Ok(Some(osteon::meta::Date(date)))
+        }
+        Err(_) => Ok(None),
     }
 }
 

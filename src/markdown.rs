@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::readability::TextStats;
 use crate::shortcode::{self, Call};
 use crate::url;
 
@@ -69,13 +70,45 @@ pub struct Body {
     pub ids: Vec<String>,
     pub links: Vec<Link>,
     pub shortcodes: Vec<Call>,
+    /// Word, sentence and syllable counts of the prose, for reading level.
+    pub stats: TextStats,
 }
 
 /// A problem in a body, with its byte range in the file.
 #[derive(Debug, PartialEq)]
 pub enum Problem {
     Shortcode(shortcode::SyntaxError),
-    DuplicateId { id: String, span: Range<usize> },
+    DuplicateId {
+        id: String,
+        span: Range<usize>,
+    },
+    /// Content a reader with a screen reader or low vision cannot use.
+    Accessibility {
+        span: Range<usize>,
+        message: String,
+        hint: String,
+    },
+}
+
+/// Link texts that say nothing out of context, as screen-reader users list links.
+const VAGUE_LINK_TEXT: [&str; 9] = [
+    "click here",
+    "here",
+    "click",
+    "read more",
+    "more",
+    "this page",
+    "this",
+    "link",
+    "this link",
+];
+
+/// A link or image being read, to check its text when it closes.
+struct OpenLink {
+    text: String,
+    span: Range<usize>,
+    has_image: bool,
+    autolink: bool,
 }
 
 /// What the parser needs to know about the file and the site.
@@ -109,6 +142,13 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         problems: Vec::new(),
         used_ids: HashSet::new(),
         skip: 0..0,
+        prose: String::new(),
+        in_table: false,
+        in_heading: false,
+        open_link: None,
+        open_image: None,
+        heading_level: 1,
+        header_text: false,
     };
     let mut events = Parser::new_ext(&text[body.clone()], options())
         .into_offset_iter()
@@ -154,6 +194,7 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
             event => state.event(event, range),
         }
     }
+    state.end_block();
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
     state.body.segments = split_holes(html);
@@ -169,6 +210,16 @@ struct State<'a, 'c> {
     used_ids: HashSet<String>,
     /// Source range of the last shortcode call, whose events are dropped.
     skip: Range<usize>,
+    /// Prose of the current paragraph or list item, for reading level.
+    prose: String,
+    in_table: bool,
+    in_heading: bool,
+    open_link: Option<OpenLink>,
+    open_image: Option<OpenLink>,
+    /// Level of the last heading; the page title is the h1.
+    heading_level: u8,
+    /// Whether the current table's header row has any text.
+    header_text: bool,
 }
 
 impl<'a> State<'a, '_> {
@@ -180,6 +231,12 @@ impl<'a> State<'a, '_> {
                 title,
                 id,
             }) => {
+                self.open_link = Some(OpenLink {
+                    text: String::new(),
+                    span: range.clone(),
+                    has_image: false,
+                    autolink: matches!(link_type, LinkType::Autolink | LinkType::Email),
+                });
                 let href = self.link(&dest_url, range, false, link_type);
                 self.out.push(Event::Start(Tag::Link {
                     link_type,
@@ -194,6 +251,15 @@ impl<'a> State<'a, '_> {
                 title,
                 id,
             }) => {
+                if let Some(link) = &mut self.open_link {
+                    link.has_image = true;
+                }
+                self.open_image = Some(OpenLink {
+                    text: String::new(),
+                    span: range.clone(),
+                    has_image: true,
+                    autolink: false,
+                });
                 let href = self.link(&dest_url, range, true, link_type);
                 self.out.push(Event::Start(Tag::Image {
                     link_type,
@@ -202,7 +268,60 @@ impl<'a> State<'a, '_> {
                     id,
                 }));
             }
+            Event::End(TagEnd::Image) => {
+                if let Some(image) = self.open_image.take()
+                    && image.text.trim().is_empty()
+                {
+                    self.accessibility(
+                        image.span,
+                        "this image has no alt text".into(),
+                        "describe what the image shows: ![a woman doing a balance exercise](…); for a purely decorative image use HTML: <img src=\"…\" alt=\"\">",
+                    );
+                }
+                self.out.push(Event::End(TagEnd::Image));
+            }
+            Event::Start(Tag::Paragraph) => {
+                self.end_block();
+                self.out.push(event);
+            }
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) | Event::Start(Tag::Item) => {
+                self.end_block();
+                self.out.push(event);
+            }
+            Event::Start(Tag::Table(_)) => {
+                self.end_block();
+                self.in_table = true;
+                self.out.push(event);
+            }
+            Event::Start(Tag::TableHead) => {
+                self.header_text = false;
+                self.out.push(event);
+            }
+            Event::End(TagEnd::TableHead) => {
+                if !self.header_text {
+                    self.accessibility(
+                        range,
+                        "this table's header row is empty".into(),
+                        "give every column a header, so screen readers can say what each cell means",
+                    );
+                }
+                self.out.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                self.in_table = false;
+                self.out.push(event);
+            }
+            Event::Code(ref code) => {
+                if let Some(link) = &mut self.open_link {
+                    link.text.push_str(code);
+                }
+                if self.in_table {
+                    self.header_text = true;
+                }
+                self.out.push(event);
+            }
             Event::End(TagEnd::Link) => {
+                self.close_link();
                 self.out.push(Event::End(TagEnd::Link));
                 if let Some(i) = self.open_glossary_link() {
                     self.out.push(hole(Segment::TermNote(i), false));
@@ -334,9 +453,73 @@ impl<'a> State<'a, '_> {
         } else {
             self.src[from..to].into()
         };
+        self.capture(&piece);
         self.out.push(Event::Text(piece));
     }
 
+    /// Text goes to the open link or image and to the prose being counted.
+    fn capture(&mut self, text: &str) {
+        if let Some(image) = &mut self.open_image {
+            image.text.push_str(text);
+            return;
+        }
+        if let Some(link) = &mut self.open_link {
+            link.text.push_str(text);
+        }
+        if self.in_table {
+            self.header_text |= !text.trim().is_empty();
+        } else if !self.in_heading {
+            self.prose.push_str(text);
+        }
+    }
+
+    /// Ends a block of prose: counts it for reading level.
+    fn end_block(&mut self) {
+        if !self.prose.trim().is_empty() {
+            self.body.stats.add_block(&self.prose);
+        }
+        self.prose.clear();
+    }
+
+    fn accessibility(&mut self, span: Range<usize>, message: String, hint: &str) {
+        self.problems.push(Problem::Accessibility {
+            span,
+            message,
+            hint: hint.to_string(),
+        });
+    }
+
+    /// Checks a link's text when it closes: not empty, not vague, not a bare URL.
+    fn close_link(&mut self) {
+        let Some(link) = self.open_link.take() else {
+            return;
+        };
+        let text = link.text.trim();
+        let lower = text.to_lowercase();
+        if text.is_empty() && !link.has_image {
+            self.accessibility(
+                link.span,
+                "this link has no text".into(),
+                "write words that say where the link goes",
+            );
+        } else if VAGUE_LINK_TEXT.contains(&lower.trim_end_matches(['.', '!'])) {
+            self.accessibility(
+                link.span,
+                format!("the link text `{text}` does not say where the link goes"),
+                "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
+            );
+        } else if link.autolink
+            || lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("www.")
+        {
+            self.accessibility(
+                link.span,
+                "a bare web address is used as link text".into(),
+                "name the page instead, e.g. [NHS advice on osteoporosis](https://…)",
+            );
+        }
+    }
     /// A paragraph that is one shortcode call becomes that call's block output.
     fn block_shortcode(&mut self, range: &Range<usize>) -> bool {
         let para = &self.src[range.clone()];
@@ -373,6 +556,22 @@ impl<'a> State<'a, '_> {
                 _ => None,
             })
             .collect();
+        self.end_block();
+        let n = level as u8;
+        if n == 1 {
+            self.accessibility(
+                range.clone(),
+                "a `#` heading in the body makes a second h1".into(),
+                "the page title is the h1; start the body's sections at `##`",
+            );
+        } else if n > self.heading_level + 1 {
+            self.accessibility(
+                range.clone(),
+                format!("this h{n} skips a level after an h{}", self.heading_level),
+                "screen-reader users move by heading level; use one level deeper than the heading above",
+            );
+        }
+        self.heading_level = n;
         let id = match id {
             Some(id) => {
                 self.claim_id(id.to_string(), range.clone());
@@ -392,12 +591,14 @@ impl<'a> State<'a, '_> {
             classes,
             attrs,
         }));
+        self.in_heading = true;
         for (e, r) in inner {
             match e {
                 Event::Text(t) => self.text(t, r),
                 e => self.event(e, r),
             }
         }
+        self.in_heading = false;
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
 

@@ -90,6 +90,12 @@ pub struct SiteConfig {
     /// The educational notice every page carries.
     #[serde(default)]
     pub notice: String,
+    /// Highest Flesch–Kincaid grade before a `reading-level` warning.
+    #[serde(default)]
+    pub max_reading_grade: Option<f64>,
+    /// Months a review lasts when an article has no `review_due` (default 12).
+    #[serde(default)]
+    pub review_limit_months: Option<u32>,
 }
 
 fn default_theme() -> String {

@@ -174,6 +174,11 @@ pub fn parse_page(file: &SourceFile, base_path: &str) -> (Option<Page>, Vec<Diag
             format!("the id `{id}` is used twice on this page"),
         )
         .with_hint("give one of the headings another id with {#another-id}"),
+        Problem::Accessibility {
+            span,
+            message,
+            hint,
+        } => Diagnostic::error(Code::Accessibility, &file.path, span, message).with_hint(hint),
     }));
     match meta {
         Ok(meta) => (

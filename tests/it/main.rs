@@ -5,4 +5,5 @@ mod corpus;
 mod data;
 mod diagnostics;
 mod links;
+mod publishing;
 mod support;

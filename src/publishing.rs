@@ -1,0 +1,288 @@
+//! Publishing checks for health content: overdue clinical reviews and reading
+//! level, as warnings at build and check, and the per-article report.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Section, Sources};
+use crate::meta::{ArticleMeta, Date, SiteConfig};
+use crate::parse::Meta;
+use crate::resolve::Site;
+
+/// The rules an article is held to, and the date they are judged on.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    pub today: Date,
+    /// Highest Flesch–Kincaid grade allowed before a `reading-level` warning.
+    pub max_reading_grade: Option<f64>,
+    /// How long a review lasts when an article gives no `review_due`.
+    pub review_limit_months: u32,
+}
+
+impl Policy {
+    pub fn new(config: &SiteConfig, today: Date) -> Policy {
+        Policy {
+            today,
+            max_reading_grade: config.max_reading_grade,
+            review_limit_months: config.review_limit_months.unwrap_or(12),
+        }
+    }
+
+    /// The date by which an article must be reviewed again.
+    pub fn due(&self, meta: &ArticleMeta) -> Date {
+        meta.review_due.unwrap_or_else(|| {
+            let months = jiff::Span::new().months(i64::from(self.review_limit_months));
+            Date(meta.reviewed.0.saturating_add(months))
+        })
+    }
+
+    /// Overdue once the due date has passed; an article due today is not late.
+    pub fn overdue(&self, meta: &ArticleMeta) -> bool {
+        self.due(meta) < self.today
+    }
+}
+
+/// Byte range of a front-matter key's line, for pointing a warning at it.
+fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(key)
+            && line[line.find(key).unwrap_or(0) + key.len()..]
+                .trim_start()
+                .starts_with('=')
+        {
+            return offset..offset + line.trim_end().len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+/// `review-overdue` and `reading-level` warnings for every article.
+pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for page in site.pages() {
+        let Meta::Article(meta) = &page.meta else {
+            continue;
+        };
+        let text = sources
+            .content
+            .iter()
+            .find(|f| f.path == page.path)
+            .map_or("", |f| f.text.as_str());
+        if policy.overdue(meta) {
+            let (key, message) = match meta.review_due {
+                Some(due) => (
+                    "review_due",
+                    format!("the clinical review was due on {due} and is overdue"),
+                ),
+                None => (
+                    "reviewed",
+                    format!(
+                        "last reviewed on {}, more than {} months ago, and no review_due is set",
+                        meta.reviewed, policy.review_limit_months
+                    ),
+                ),
+            };
+            out.push(
+                Diagnostic::warning(
+                    Code::ReviewOverdue,
+                    &page.path,
+                    key_span(text, key),
+                    message,
+                )
+                .with_hint("have the article reviewed, then update `reviewed` and `review_due`"),
+            );
+        }
+        if let Some(max) = policy.max_reading_grade {
+            let grade = page.body.stats.flesch_kincaid();
+            if grade > max {
+                out.push(
+                    Diagnostic::warning(
+                        Code::ReadingLevel,
+                        &page.path,
+                        key_span(text, "title"),
+                        format!("the reading grade is {grade:.1}, above the site's limit of {max:.1}"),
+                    )
+                    .with_hint("use shorter sentences and everyday words; `osteon report` shows every article's grade"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// One row of `osteon report`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub path: String,
+    pub title: String,
+    pub words: usize,
+    pub reading_minutes: usize,
+    pub flesch_kincaid: f64,
+    pub smog: f64,
+    pub glossary_terms: usize,
+    pub links_in: usize,
+    pub links_out: usize,
+    pub reviewed: Date,
+    pub review_due: Date,
+    pub overdue: bool,
+}
+
+/// The report's rows, one per article, sorted by path.
+pub fn report(site: &Site, policy: &Policy) -> Vec<Row> {
+    let pages = site.pages();
+    pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, page)| {
+            let Meta::Article(meta) = &page.meta else {
+                return None;
+            };
+            let stats = page.body.stats;
+            let round = |x: f64| (x * 10.0).round() / 10.0;
+            Some(Row {
+                path: page.path.clone(),
+                title: meta.title.clone(),
+                words: stats.words,
+                reading_minutes: stats.reading_minutes(),
+                flesch_kincaid: round(stats.flesch_kincaid()),
+                smog: round(stats.smog()),
+                glossary_terms: site.outlinks[i]
+                    .iter()
+                    .filter(|&&j| pages[j].section == Section::Glossary)
+                    .count(),
+                links_in: site.backlinks[i].len(),
+                links_out: site.outlinks[i].len(),
+                reviewed: meta.reviewed,
+                review_due: policy.due(meta),
+                overdue: policy.overdue(meta),
+            })
+        })
+        .collect()
+}
+
+/// The report as a table for people.
+pub fn render_table(rows: &[Row]) -> String {
+    let header = [
+        "article", "words", "min", "FK", "SMOG", "terms", "in", "out", "reviewed", "due", "overdue",
+    ];
+    let cells: Vec<[String; 11]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.path
+                    .trim_start_matches("articles/")
+                    .trim_end_matches(".md")
+                    .to_string(),
+                r.words.to_string(),
+                r.reading_minutes.to_string(),
+                format!("{:.1}", r.flesch_kincaid),
+                format!("{:.1}", r.smog),
+                r.glossary_terms.to_string(),
+                r.links_in.to_string(),
+                r.links_out.to_string(),
+                r.reviewed.to_string(),
+                r.review_due.to_string(),
+                if r.overdue {
+                    "OVERDUE".into()
+                } else {
+                    "no".into()
+                },
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: &[String]| {
+        row.iter()
+            .enumerate()
+            .map(|(c, v)| {
+                if c == 0 {
+                    format!("{v:<w$}", w = widths[c])
+                } else {
+                    format!("{v:>w$}", w = widths[c])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = line(&header.map(String::from));
+    out.push('\n');
+    out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+    out.push('\n');
+    for row in &cells {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        Date(s.parse().unwrap())
+    }
+
+    fn meta(reviewed: &str, due: Option<&str>) -> ArticleMeta {
+        ArticleMeta {
+            title: "t".into(),
+            description: "d".into(),
+            reviewed: date(reviewed),
+            review_due: due.map(date),
+            topics: vec![],
+            draft: false,
+            references: vec![],
+        }
+    }
+
+    fn policy(today: &str) -> Policy {
+        Policy {
+            today: date(today),
+            max_reading_grade: None,
+            review_limit_months: 12,
+        }
+    }
+
+    #[test]
+    fn review_due_is_overdue_from_the_day_after() {
+        let m = meta("2025-01-01", Some("2026-06-30"));
+        assert!(!policy("2026-06-29").overdue(&m));
+        assert!(!policy("2026-06-30").overdue(&m));
+        assert!(policy("2026-07-01").overdue(&m));
+    }
+
+    #[test]
+    fn without_review_due_the_limit_applies() {
+        let m = meta("2025-03-31", None);
+        assert_eq!(policy("2026-01-01").due(&m), date("2026-03-31"));
+        assert!(!policy("2026-03-31").overdue(&m));
+        assert!(policy("2026-04-01").overdue(&m));
+        let short = Policy {
+            review_limit_months: 6,
+            ..policy("2025-10-01")
+        };
+        assert!(short.overdue(&m));
+    }
+
+    #[test]
+    fn key_span_finds_the_line() {
+        let text = "+++\ntitle = \"x\"\nreview_due = 2026-01-01\n+++\n";
+        assert_eq!(
+            &text[key_span(text, "review_due")],
+            "review_due = 2026-01-01"
+        );
+    }
+}

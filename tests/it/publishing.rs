@@ -1,0 +1,275 @@
+//! Publishing checks: review dates judged against an injected today, reading
+//! level, `--strict`, the report, the accessibility gate on content, and the
+//! machine-readable files (JSON-LD, sitemap, Atom feed).
+
+use std::process::Command;
+
+use crate::support::{ARTICLE, Run, SITE_TOML, Site};
+
+fn run_on(site: &Site, today: &str, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_osteon"))
+        .args(args)
+        .arg("--root")
+        .arg(site.path())
+        .env("OSTEON_TODAY", today)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn two_articles() -> Site {
+    // `a` is due 2027-10-01; `b` has no review_due, reviewed 2026-01-15.
+    let b = ARTICLE
+        .replace("review_due = 2027-10-01\n", "")
+        .replace("2026-10-01", "2026-01-15");
+    Site::new(&format!(
+        "//- site.toml\n{SITE_TOML}review_limit_months = 12\nmax_reading_grade = 9\n\
+         //- articles/a.md\n{ARTICLE}\nBones are strong. Walk every day. See [b](b.md).\n\
+         //- articles/b.md\n{b}\nOsteoporosis medication considerations necessitate individualized multidisciplinary evaluation.\n"
+    ))
+}
+
+#[test]
+fn review_dates_are_judged_on_the_injected_day() {
+    let site = two_articles();
+    let codes = |today: &str| {
+        let run = run_on(&site, today, &["check"]);
+        let mut found: Vec<String> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("warning[review-overdue]"))
+            .map(str::to_string)
+            .collect();
+        found.sort();
+        found
+    };
+    assert!(
+        codes("2027-01-15").is_empty(),
+        "due on the day is not overdue"
+    );
+    assert_eq!(codes("2027-01-16").len(), 1, "b is a year and a day old");
+    assert_eq!(codes("2027-10-01").len(), 1);
+    assert_eq!(codes("2027-10-02").len(), 2, "a's review_due has passed");
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let site = two_articles();
+    run_on(&site, "2027-10-02", &["build"]).success();
+    let run = run_on(&site, "2027-10-02", &["build", "--strict"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("error[review-overdue]"),
+        "{}",
+        run.stderr
+    );
+    run_on(&site, "2027-10-02", &["check", "--strict"]).failure();
+    run_on(&site, "2026-11-01", &["check", "--strict"]).failure(); // reading level of b
+}
+
+#[test]
+fn reading_level_above_the_limit_is_a_warning() {
+    let site = two_articles();
+    let run = run_on(&site, "2026-11-01", &["check"]);
+    run.success();
+    assert!(
+        run.stderr.contains("warning[reading-level]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("articles/b.md:2:1"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("articles/a.md:2"),
+        "a reads easily: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_report_for_people_and_for_tools() {
+    let site = two_articles();
+    let run = run_on(&site, "2027-01-16", &["report"]);
+    run.success();
+    insta::assert_snapshot!(run.stdout);
+    let run = run_on(&site, "2027-01-16", &["report", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let a = &json["articles"][0];
+    assert_eq!(a["path"], "articles/a.md");
+    assert_eq!(a["words"], 8);
+    assert_eq!(a["links_out"], 1);
+    assert_eq!(json["articles"][1]["links_in"], 1);
+    assert_eq!(json["articles"][1]["overdue"], true);
+    assert_eq!(json["articles"][1]["review_due"], "2027-01-15");
+}
+
+#[test]
+fn inaccessible_content_is_an_error_on_its_line() {
+    let body = "\n# A second title\n\n#### Skipped\n\n![](../static/x.png)\n\n[click here](b.md) and <https://example.org>\n\n|  |  |\n|--|--|\n| a | b |\n";
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}{body}//- articles/b.md\n{ARTICLE}\n//- static/x.png\npng\n"
+    ));
+    let found: Vec<(String, u64, u64)> = site
+        .check_json()
+        .into_iter()
+        .map(|d| (d.0, d.2, d.3))
+        .collect();
+    let a11y = |line, column| ("accessibility".to_string(), line, column);
+    assert_eq!(
+        found,
+        [
+            a11y(9, 1),
+            a11y(11, 1),
+            a11y(13, 1),
+            a11y(15, 1),
+            a11y(15, 24),
+            a11y(17, 1)
+        ]
+    );
+}
+
+#[test]
+fn machine_readable_files_are_valid() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nText.\n//- glossary/t.md\n+++\nterm = \"T & U\"\nsummary = \"S <b>.\"\n+++\nBody.\n"
+    ));
+    site.build().success();
+    let article = site.read("public/articles/a/index.html");
+    let ld = jsonld(&article);
+    assert_eq!(ld["@type"], "MedicalWebPage");
+    assert_eq!(ld["lastReviewed"], "2026-10-01");
+    assert_eq!(ld["inLanguage"], "en-GB");
+    assert_eq!(ld["about"][0]["name"], "bones");
+    assert_eq!(
+        jsonld(&site.read("public/glossary/t/index.html"))["@type"],
+        "DefinedTerm"
+    );
+    let set = jsonld(&site.read("public/glossary/index.html"));
+    assert_eq!(set["@type"], "DefinedTermSet");
+    assert_eq!(set["hasDefinedTerm"][0]["description"], "S <b>.");
+    assert!(
+        article.contains(r#"<link href=https://example.org/articles/a/ rel=canonical>"#),
+        "{article}"
+    );
+    assert!(article.contains("property=og:title"));
+
+    let sitemap = site.read("public/sitemap.xml");
+    check_sitemap(&sitemap);
+    assert!(
+        sitemap.contains("<loc>https://example.org/articles/a/</loc><lastmod>2026-10-01</lastmod>")
+    );
+    check_atom(&site.read("public/atom.xml"));
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.org/sitemap.xml")
+    );
+}
+
+fn jsonld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=application/ld+json>")
+        .expect("JSON-LD script")
+        + 33;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+/// The sitemap protocol's schema (sitemaps.org 0.9): a `urlset` in its
+/// namespace of `url` elements, each with one absolute `loc` of at most 2,048
+/// characters and optional `lastmod` (W3C date), `changefreq`, `priority`.
+/// With xmllint and the npm `sitemap` package's XSD present, the XSD is used too.
+fn check_sitemap(xml: &str) {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    let root = doc.root_element();
+    assert!(root.has_tag_name((ns, "urlset")));
+    let urls: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert!(!urls.is_empty());
+    for url in urls {
+        assert!(url.has_tag_name((ns, "url")));
+        let children: Vec<_> = url.children().filter(|n| n.is_element()).collect();
+        let locs: Vec<_> = children
+            .iter()
+            .filter(|c| c.has_tag_name((ns, "loc")))
+            .collect();
+        assert_eq!(locs.len(), 1);
+        let loc = locs[0].text().unwrap();
+        assert!(loc.starts_with("https://") && loc.len() <= 2048, "{loc}");
+        for c in &children {
+            let name = c.tag_name().name();
+            assert!(
+                ["loc", "lastmod", "changefreq", "priority"].contains(&name),
+                "{name}"
+            );
+            if name == "lastmod" {
+                assert!(c.text().unwrap().parse::<jiff::civil::Date>().is_ok());
+            }
+        }
+    }
+    let xsd = crate::support::repo().join("node_modules/sitemap/schema/sitemap.xsd");
+    if xsd.exists() && Command::new("xmllint").arg("--version").output().is_ok() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sitemap.xml");
+        std::fs::write(&file, xml).unwrap();
+        let out = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// RFC 4287's rules for a feed: `feed` in the Atom namespace with exactly one
+/// `id`, `title` and `updated`, an `author` (or one on every entry); each
+/// `entry` with exactly one `id`, `title`, `updated` (RFC 3339) and an
+/// alternate `link` (it has no `content`).
+fn check_atom(xml: &str) {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let ns = "http://www.w3.org/2005/Atom";
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((ns, "feed")));
+    let count = |n: roxmltree::Node, name: &str| {
+        n.children().filter(|c| c.has_tag_name((ns, name))).count()
+    };
+    let text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.has_tag_name((ns, name)))
+            .and_then(|c| c.text())
+            .unwrap_or("")
+            .to_string()
+    };
+    let rfc3339 = |s: &str| s.parse::<jiff::Timestamp>().is_ok();
+    for name in ["id", "title", "updated"] {
+        assert_eq!(count(feed, name), 1, "feed {name}");
+    }
+    assert!(rfc3339(&text(feed, "updated")));
+    assert_eq!(count(feed, "author"), 1);
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|c| c.has_tag_name((ns, "entry")))
+        .collect();
+    assert!(!entries.is_empty());
+    for entry in entries {
+        for name in ["id", "title", "updated"] {
+            assert_eq!(count(entry, name), 1, "entry {name}");
+        }
+        assert!(rfc3339(&text(entry, "updated")));
+        assert!(text(entry, "id").starts_with("https://"));
+        assert!(
+            entry
+                .children()
+                .any(|c| c.has_tag_name((ns, "link")) && c.attribute("rel") == Some("alternate"))
+        );
+    }
+}
