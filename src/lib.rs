@@ -14,6 +14,7 @@ pub mod meta;
 pub mod minify;
 pub mod new;
 pub mod parse;
+pub mod project;
 pub mod publishing;
 pub mod readability;
 pub mod render;
@@ -134,7 +135,7 @@ impl Report {
     }
 }
 
-fn source_map(sources: &Sources) -> SourceMap {
+pub(crate) fn source_map(sources: &Sources) -> SourceMap {
     let mut map = SourceMap::default();
     for file in sources
         .config
