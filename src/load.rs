@@ -178,6 +178,17 @@ fn is_hidden(path: &str) -> bool {
         .any(|part| part.starts_with('.') || part.ends_with('~'))
 }
 
+/// Reads one Markdown source again after it changed: `None` with no
+/// diagnostic when the file is gone.
+pub fn reload_content(root: &Path, path: &str) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    if !root.join(path).is_file() {
+        return (None, diagnostics);
+    }
+    let file = read_text(root, path, &mut diagnostics);
+    (file, diagnostics)
+}
+
 fn read_text(root: &Path, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let bytes = match std::fs::read(root.join(path)) {
         Ok(bytes) => bytes,

@@ -4,6 +4,8 @@
 //! Built from the resolved site with no clock: feed and sitemap dates are
 //! review dates, so the same input gives the same bytes.
 
+use std::sync::Arc;
+
 use serde_json::{Value as Json, json};
 
 use crate::load::Section;
@@ -94,7 +96,7 @@ fn xml_escape(text: &str) -> String {
 
 /// `sitemap.xml`: every published page and index; articles carry their
 /// review date as `lastmod`.
-pub fn sitemap(config: &SiteConfig, pages: &[Page], index_urls: &[String]) -> String {
+pub fn sitemap(config: &SiteConfig, pages: &[Arc<Page>], index_urls: &[String]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -131,11 +133,11 @@ fn atom_date(date: &Date) -> String {
 }
 
 /// An Atom feed of the articles, newest review first.
-pub fn atom(config: &SiteConfig, pages: &[Page]) -> String {
+pub fn atom(config: &SiteConfig, pages: &[Arc<Page>]) -> String {
     let mut articles: Vec<(&Page, &crate::meta::ArticleMeta)> = pages
         .iter()
         .filter_map(|p| match &p.meta {
-            Meta::Article(m) if p.section == Section::Article => Some((p, m)),
+            Meta::Article(m) if p.section == Section::Article => Some((&**p, m)),
             _ => None,
         })
         .collect();

@@ -235,7 +235,7 @@ impl<'a> State<'a, '_> {
                     text: String::new(),
                     span: range.clone(),
                     has_image: false,
-                    autolink: matches!(link_type, LinkType::Autolink | LinkType::Email),
+                    autolink: link_type == LinkType::Autolink,
                 });
                 let href = self.link(&dest_url, range, false, link_type);
                 self.out.push(Event::Start(Tag::Link {

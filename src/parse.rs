@@ -1,6 +1,8 @@
 //! Parses each file on its own, in parallel: `site.toml`, front matter,
 //! Markdown bodies and data files. Nothing here looks across files.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::data::{self, Data};
@@ -68,7 +70,8 @@ impl Page {
 #[derive(Clone, Debug)]
 pub struct Parsed {
     pub config: SiteConfig,
-    pub pages: Vec<Page>,
+    /// Shared, so a rebuild can keep the pages it did not re-parse.
+    pub pages: Vec<Arc<Page>>,
     pub data: Data,
 }
 
@@ -81,6 +84,35 @@ pub struct Overrides {
 /// Parses every file. The result is `None` only when `site.toml` itself is
 /// unusable; the pages are still parsed so that one run reports every problem.
 pub fn parse(sources: &Sources, overrides: &Overrides) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let (config, mut diagnostics) = parse_config(sources, overrides);
+    let base_path = config
+        .as_ref()
+        .map_or("/".to_string(), SiteConfig::base_path);
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+        .content
+        .par_iter()
+        .map(|file| parse_page(file, &base_path))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, mut problems) in results {
+        pages.extend(page.map(Arc::new));
+        diagnostics.append(&mut problems);
+    }
+    let (data, mut data_problems) = data::parse(&sources.data);
+    diagnostics.append(&mut data_problems);
+    let parsed = config.map(|config| Parsed {
+        config,
+        pages,
+        data,
+    });
+    (parsed, diagnostics)
+}
+
+/// Parses `site.toml`, with the command line's overrides applied.
+pub fn parse_config(
+    sources: &Sources,
+    overrides: &Overrides,
+) -> (Option<SiteConfig>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let config = sources.config.as_ref().and_then(|file| {
         parse_toml::<SiteConfig>(Code::Config, &file.path, &file.text, 0..file.text.len())
@@ -93,28 +125,7 @@ pub fn parse(sources: &Sources, overrides: &Overrides) -> (Option<Parsed>, Vec<D
         }
         c
     });
-    let base_path = config
-        .as_ref()
-        .map_or("/".to_string(), SiteConfig::base_path);
-
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
-        .content
-        .par_iter()
-        .map(|file| parse_page(file, &base_path))
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, mut problems) in results {
-        pages.extend(page);
-        diagnostics.append(&mut problems);
-    }
-    let (data, mut data_problems) = data::parse(&sources.data);
-    diagnostics.append(&mut data_problems);
-    let parsed = config.map(|config| Parsed {
-        config,
-        pages,
-        data,
-    });
-    (parsed, diagnostics)
+    (config, diagnostics)
 }
 
 /// Parses one Markdown file: its front matter by section, then its body.

@@ -65,11 +65,14 @@ pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic>
         let Meta::Article(meta) = &page.meta else {
             continue;
         };
-        let text = sources
-            .content
-            .iter()
-            .find(|f| f.path == page.path)
-            .map_or("", |f| f.text.as_str());
+        // Looked up only when there is a warning to point at.
+        let text = || {
+            sources
+                .content
+                .iter()
+                .find(|f| f.path == page.path)
+                .map_or("", |f| f.text.as_str())
+        };
         if policy.overdue(meta) {
             let (key, message) = match meta.review_due {
                 Some(due) => (
@@ -88,7 +91,7 @@ pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic>
                 Diagnostic::warning(
                     Code::ReviewOverdue,
                     &page.path,
-                    key_span(text, key),
+                    key_span(text(), key),
                     message,
                 )
                 .with_hint("have the article reviewed, then update `reviewed` and `review_due`"),
@@ -101,7 +104,7 @@ pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic>
                     Diagnostic::warning(
                         Code::ReadingLevel,
                         &page.path,
-                        key_span(text, "title"),
+                        key_span(text(), "title"),
                         format!("the reading grade is {grade:.1}, above the site's limit of {max:.1}"),
                     )
                     .with_hint("use shorter sentences and everyday words; `osteon report` shows every article's grade"),

@@ -3,7 +3,7 @@
 //! Shortcode holes and glossary notes are filled, each page is rendered in
 //! parallel, and the index pages (home, glossary A–Z, topics, 404) are added.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -39,15 +39,60 @@ pub const REQUIRED: [&str; 7] = [
     "404.html",
 ];
 
+/// The theme's templates with osteon's functions registered: loaded and
+/// checked once, and kept between rebuilds by `serve`.
+pub struct Theme {
+    tera: Tera,
+}
+
+/// Which outputs to render; a full build renders everything.
+#[derive(Clone, Copy, Debug)]
+pub struct Selection<'a> {
+    /// Pages by index into `site.pages()`; `None` means every page.
+    pub pages: Option<&'a HashSet<usize>>,
+    /// Home, glossary index, topics, 404, sitemap and feed.
+    pub indexes: bool,
+    /// Static files.
+    pub assets: bool,
+}
+
+impl Selection<'_> {
+    pub const ALL: Selection<'static> = Selection {
+        pages: None,
+        indexes: true,
+        assets: true,
+    };
+}
+
+/// Loads the theme and renders the whole site.
 pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
+    match load_theme(site, sources) {
+        Ok(theme) => render_selected(site, sources, &theme, Selection::ALL),
+        Err(diagnostics) => (Outputs::default(), diagnostics),
+    }
+}
+
+/// Loads the theme's templates; a missing or broken template is a diagnostic.
+pub fn load_theme(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let assets = hashed_assets(sources);
-    let Some(tera) = templates(site, sources, &assets, &mut diagnostics) else {
-        return (Outputs::default(), diagnostics);
-    };
+    match templates(site, sources, &assets, &mut diagnostics) {
+        Some(tera) => Ok(Theme { tera }),
+        None => Err(diagnostics),
+    }
+}
+
+/// Renders the selected pages and indexes with a loaded theme.
+pub fn render_selected(
+    site: &Site,
+    sources: &Sources,
+    theme: &Theme,
+    selection: Selection,
+) -> (Outputs, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
     let r = Renderer {
         site,
-        tera: &tera,
+        tera: &theme.tera,
         sources,
         config: &site.parsed.config,
         base_path: site.parsed.config.base_path(),
@@ -56,6 +101,7 @@ pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
         .pages()
         .par_iter()
         .enumerate()
+        .filter(|(i, _)| selection.pages.is_none_or(|only| only.contains(i)))
         .map(|(i, page)| {
             let (html, problems) = r.page(i, page);
             (url::output_of_source(&page.path), html, problems)
@@ -72,22 +118,33 @@ pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
             Err(d) => template_errors.add(d, &path),
         }
     }
-    for (path, html) in r.indexes() {
-        match html {
-            Ok(html) => {
-                outputs.files.insert(path, minify::html(&html));
+    if selection.indexes {
+        let indexes = r.indexes();
+        let index_urls: Vec<String> = indexes
+            .iter()
+            .filter(|(path, _)| path.ends_with("index.html"))
+            .map(|(path, _)| path.trim_end_matches("index.html").to_string())
+            .collect();
+        for (path, html) in indexes {
+            match html {
+                Ok(html) => {
+                    outputs.files.insert(path, minify::html(&html));
+                }
+                Err(d) => template_errors.add(d, &path),
             }
-            Err(d) => template_errors.add(d, &path),
         }
+        outputs.files.extend(r.machine_files(&index_urls));
     }
     diagnostics.extend(template_errors.finish());
-    outputs.files.extend(r.machine_files(&outputs));
-    for asset in &sources.assets {
-        let name = assets
-            .get(&asset.output)
-            .cloned()
-            .unwrap_or_else(|| asset.output.clone());
-        outputs.files.insert(name, asset.bytes.clone());
+    if selection.assets {
+        let assets = hashed_assets(sources);
+        for asset in &sources.assets {
+            let name = assets
+                .get(&asset.output)
+                .cloned()
+                .unwrap_or_else(|| asset.output.clone());
+            outputs.files.insert(name, asset.bytes.clone());
+        }
     }
     (outputs, diagnostics)
 }
@@ -472,11 +529,13 @@ impl Renderer<'_> {
         let mut articles: Vec<&Page> = pages
             .iter()
             .filter(|p| p.section == Section::Article)
+            .map(|p| &**p)
             .collect();
         articles.sort_by(|a, b| (a.meta.title(), &a.path).cmp(&(b.meta.title(), &b.path)));
         let mut terms: Vec<&Page> = pages
             .iter()
             .filter(|p| p.section == Section::Glossary)
+            .map(|p| &**p)
             .collect();
         terms.sort_by_key(|p| (p.meta.title().to_lowercase(), p.path.clone()));
 
@@ -606,22 +665,12 @@ impl Renderer<'_> {
     }
 
     /// `sitemap.xml`, `robots.txt` and `atom.xml`.
-    fn machine_files(&self, outputs: &Outputs) -> Vec<(String, Vec<u8>)> {
+    fn machine_files(&self, index_urls: &[String]) -> Vec<(String, Vec<u8>)> {
         let pages = self.site.pages();
-        let page_outputs: std::collections::HashSet<String> = pages
-            .iter()
-            .map(|p| url::output_of_source(&p.path))
-            .collect();
-        let index_urls: Vec<String> = outputs
-            .files
-            .keys()
-            .filter(|k| k.ends_with("index.html") && !page_outputs.contains(*k))
-            .map(|k| k.trim_end_matches("index.html").to_string())
-            .collect();
         vec![
             (
                 "sitemap.xml".to_string(),
-                machine::sitemap(self.config, pages, &index_urls).into_bytes(),
+                machine::sitemap(self.config, pages, index_urls).into_bytes(),
             ),
             (
                 "robots.txt".to_string(),

@@ -2,6 +2,7 @@
 //! every link and `#anchor` lands, and which pages link to each page.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -25,10 +26,15 @@ pub struct Site {
 
 impl Site {
     pub fn page(&self, path: &str) -> Option<&Page> {
-        self.index.get(path).map(|&i| &self.parsed.pages[i])
+        self.index.get(path).map(|&i| &*self.parsed.pages[i])
     }
 
-    pub fn pages(&self) -> &[Page] {
+    /// The index of a page in `pages()`.
+    pub fn position(&self, path: &str) -> Option<usize> {
+        self.index.get(path).copied()
+    }
+
+    pub fn pages(&self) -> &[Arc<Page>] {
         &self.parsed.pages
     }
 }
@@ -106,7 +112,7 @@ pub fn resolve(mut parsed: Parsed, inputs: &Inputs) -> (Site, Vec<Diagnostic>) {
 
 struct Known<'a> {
     index: &'a HashMap<String, usize>,
-    pages: &'a [Page],
+    pages: &'a [Arc<Page>],
     sources: &'a [String],
     lower: HashMap<String, &'a str>,
     drafts: &'a HashSet<String>,

@@ -40,6 +40,77 @@ pub fn verify(outputs: &Outputs, base_path: &str) -> Vec<Diagnostic> {
     collapse(problems, &site, &scans, base_path)
 }
 
+/// Checks only the outputs in `pages`, on a site whose outputs are `base`
+/// with `overlay` written over it: what `serve` re-rendered after an edit.
+/// Only those pages and the pages they link to with a fragment are scanned.
+pub fn verify_changed(
+    base: &Outputs,
+    overlay: &Outputs,
+    pages: &[String],
+    base_path: &str,
+) -> Vec<Diagnostic> {
+    let mut paths: Vec<&str> = base.files.keys().map(String::as_str).collect();
+    paths.extend(
+        overlay
+            .files
+            .keys()
+            .filter(|k| !base.files.contains_key(*k))
+            .map(String::as_str),
+    );
+    paths.sort_unstable();
+    let site = SiteIndex::from_paths(paths);
+    let bytes = |i: usize| {
+        let path = site.paths[i];
+        overlay
+            .files
+            .get(path)
+            .or_else(|| base.files.get(path))
+            .map_or(&[][..], Vec::as_slice)
+    };
+    let scan_at = |i: usize| {
+        if is_html(site.paths[i]) {
+            scan(bytes(i))
+        } else {
+            Scan::default()
+        }
+    };
+    let checked: Vec<usize> = pages
+        .iter()
+        .filter_map(|p| site.files.get(p.as_str()).copied())
+        .collect();
+    let mut scans: Vec<Scan> = (0..site.paths.len()).map(|_| Scan::default()).collect();
+    for (i, scan) in checked
+        .par_iter()
+        .map(|&i| (i, scan_at(i)))
+        .collect::<Vec<_>>()
+    {
+        scans[i] = scan;
+    }
+    // The ids of pages linked to with a fragment.
+    let mut buf = String::new();
+    let mut targets = HashSet::new();
+    for &i in &checked {
+        for url in &scans[i].urls {
+            if let Resolved::Output {
+                target,
+                fragment: Some(_),
+            } = resolve(url, i, &site, base_path, &mut buf)
+                && !scans[target].html
+            {
+                targets.insert(target);
+            }
+        }
+    }
+    for i in targets {
+        scans[i] = scan_at(i);
+    }
+    let mut problems: Vec<Vec<Problem>> = (0..scans.len()).map(|_| Vec::new()).collect();
+    for &i in &checked {
+        problems[i] = check_page(i, &site, &scans, base_path);
+    }
+    collapse(problems, &site, &scans, base_path)
+}
+
 fn is_html(path: &str) -> bool {
     path.ends_with(".html")
 }
@@ -54,7 +125,11 @@ struct SiteIndex<'a> {
 
 impl<'a> SiteIndex<'a> {
     fn new(outputs: &'a Outputs) -> Self {
-        let paths: Vec<&str> = outputs.files.keys().map(String::as_str).collect();
+        SiteIndex::from_paths(outputs.files.keys().map(String::as_str).collect())
+    }
+
+    /// Indexes output paths, which must be sorted.
+    fn from_paths(paths: Vec<&'a str>) -> Self {
         let mut files = HashMap::with_capacity(paths.len());
         let mut folders = HashMap::with_capacity(paths.len());
         for (i, &path) in paths.iter().enumerate() {

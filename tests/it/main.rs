@@ -4,6 +4,7 @@ mod build;
 mod corpus;
 mod data;
 mod diagnostics;
+mod incremental;
 mod links;
 mod publishing;
 mod support;
