@@ -108,7 +108,6 @@ struct OpenLink {
     text: String,
     span: Range<usize>,
     has_image: bool,
-    autolink: bool,
 }
 
 /// What the parser needs to know about the file and the site.
@@ -235,7 +234,6 @@ impl<'a> State<'a, '_> {
                     text: String::new(),
                     span: range.clone(),
                     has_image: false,
-                    autolink: link_type == LinkType::Autolink,
                 });
                 let href = self.link(&dest_url, range, false, link_type);
                 self.out.push(Event::Start(Tag::Link {
@@ -258,7 +256,6 @@ impl<'a> State<'a, '_> {
                     text: String::new(),
                     span: range.clone(),
                     has_image: true,
-                    autolink: false,
                 });
                 let href = self.link(&dest_url, range, true, link_type);
                 self.out.push(Event::Start(Tag::Image {
@@ -508,8 +505,7 @@ impl<'a> State<'a, '_> {
                 format!("the link text `{text}` does not say where the link goes"),
                 "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
             );
-        } else if link.autolink
-            || lower.starts_with("http://")
+        } else if lower.starts_with("http://")
             || lower.starts_with("https://")
             || lower.starts_with("www.")
         {
@@ -520,6 +516,7 @@ impl<'a> State<'a, '_> {
             );
         }
     }
+
     /// A paragraph that is one shortcode call becomes that call's block output.
     fn block_shortcode(&mut self, range: &Range<usize>) -> bool {
         let para = &self.src[range.clone()];
