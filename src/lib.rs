@@ -103,7 +103,7 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
         // check never repeats a problem already reported against a source.
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let base_path = site.parsed.config.base_path();
-            diagnostics.extend(verify::verify(&outputs, &base_path));
+            diagnostics.extend(verify::verify(&outputs, &base_path, &sources.template_dir));
         }
         outputs
     });

@@ -334,10 +334,16 @@ impl Project {
                 .as_ref()
                 .map_or("/".to_string(), SiteConfig::base_path);
             let problems = if full {
-                verify::verify(&rendered, &base_path)
+                verify::verify(&rendered, &base_path, &self.sources.template_dir)
             } else {
                 let pages: Vec<String> = rendered.files.keys().cloned().collect();
-                verify::verify_changed(&self.outputs, &rendered, &pages, &base_path)
+                verify::verify_changed(
+                    &self.outputs,
+                    &rendered,
+                    &pages,
+                    &base_path,
+                    &self.sources.template_dir,
+                )
             };
             candidate_ok = !problems.iter().any(Diagnostic::is_error);
             diagnostics.extend(problems);

@@ -64,6 +64,19 @@ impl Selection<'_> {
     };
 }
 
+/// The template that renders an output path, for naming it in diagnostics.
+pub fn template_of(output: &str) -> &'static str {
+    match output {
+        "index.html" => "home.html",
+        "404.html" => "404.html",
+        "glossary/index.html" => "glossary-index.html",
+        _ if output.starts_with("articles/") => "article.html",
+        _ if output.starts_with("glossary/") => "glossary-entry.html",
+        _ if output.starts_with("topics/") => "topic.html",
+        _ => "page.html",
+    }
+}
+
 /// Loads the theme and renders the whole site.
 pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
     match load_theme(site, sources) {

@@ -13,14 +13,17 @@ use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Settings, element};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::{HtmlRewriter, Settings, doc_text, element};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::render::Outputs;
 
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
-pub fn verify(outputs: &Outputs, base_path: &str) -> Vec<Diagnostic> {
+pub fn verify(outputs: &Outputs, base_path: &str, template_dir: &str) -> Vec<Diagnostic> {
     let site = SiteIndex::new(outputs);
     let scans: Vec<Scan> = outputs
         .files
@@ -37,7 +40,7 @@ pub fn verify(outputs: &Outputs, base_path: &str) -> Vec<Diagnostic> {
         .into_par_iter()
         .map(|page| check_page(page, &site, &scans, base_path))
         .collect();
-    collapse(problems, &site, &scans, base_path)
+    collapse(problems, &site, &scans, base_path, template_dir)
 }
 
 /// Checks only the outputs in `pages`, on a site whose outputs are `base`
@@ -48,6 +51,7 @@ pub fn verify_changed(
     overlay: &Outputs,
     pages: &[String],
     base_path: &str,
+    template_dir: &str,
 ) -> Vec<Diagnostic> {
     let mut paths: Vec<&str> = base.files.keys().map(String::as_str).collect();
     paths.extend(
@@ -108,7 +112,7 @@ pub fn verify_changed(
     for &i in &checked {
         problems[i] = check_page(i, &site, &scans, base_path);
     }
-    collapse(problems, &site, &scans, base_path)
+    collapse(problems, &site, &scans, base_path, template_dir)
 }
 
 fn is_html(path: &str) -> bool {
@@ -166,6 +170,107 @@ struct Scan<'a> {
     urls: Vec<Cow<'a, str>>,
     /// `(attribute, value)` for attributes naming ids on the same page.
     idrefs: Vec<(&'static str, Cow<'a, str>)>,
+    audit: Audit,
+}
+
+/// What a reader using assistive technology meets on a page: the accessibility
+/// gate that needs no browser.
+#[derive(Clone, Debug, Default)]
+struct Audit {
+    lang: bool,
+    h1: usize,
+    /// Heading levels that skip one, as `(from, to)`.
+    skips: Vec<(u8, u8)>,
+    last_level: u8,
+    images_without_alt: usize,
+    tables_without_headers: usize,
+    /// Texts of links with no text, or text that says nothing out of context.
+    bad_links: Vec<String>,
+    /// Tables open now, with whether each has a header cell yet.
+    tables: Vec<bool>,
+    /// The text of the link open now, and whether it has a label already.
+    link: Option<(String, bool)>,
+}
+
+impl Audit {
+    fn element(audit: &Rc<RefCell<Audit>>, el: &mut Element, tag: &[u8]) {
+        let lower = tag.to_ascii_lowercase();
+        let mut a = audit.borrow_mut();
+        match lower.as_slice() {
+            b"html" => {
+                a.lang = el
+                    .get_attribute("lang")
+                    .is_some_and(|l| !l.trim().is_empty())
+            }
+            [b'h', n @ b'1'..=b'6'] => {
+                let level = n - b'0';
+                if level == 1 {
+                    a.h1 += 1;
+                }
+                if a.last_level > 0 && level > a.last_level + 1 {
+                    let from = a.last_level;
+                    a.skips.push((from, level));
+                }
+                a.last_level = level;
+            }
+            b"img" => match el.get_attribute("alt") {
+                None => a.images_without_alt += 1,
+                Some(alt) if !alt.trim().is_empty() => {
+                    if let Some((_, labelled)) = &mut a.link {
+                        *labelled = true;
+                    }
+                }
+                Some(_) => {}
+            },
+            b"th" => {
+                if let Some(top) = a.tables.last_mut() {
+                    *top = true;
+                }
+            }
+            b"table" => {
+                a.tables.push(false);
+                let audit = Rc::clone(audit);
+                let _ = el.on_end_tag(Box::new(move |_| {
+                    let mut a = audit.borrow_mut();
+                    if a.tables.pop() == Some(false) {
+                        a.tables_without_headers += 1;
+                    }
+                    Ok(())
+                }));
+            }
+            b"a" if el.has_attribute("href") => {
+                let labelled = el
+                    .get_attribute("aria-label")
+                    .is_some_and(|l| !l.trim().is_empty());
+                a.link = Some((String::new(), labelled));
+                let audit = Rc::clone(audit);
+                let _ = el.on_end_tag(Box::new(move |_| {
+                    let mut a = audit.borrow_mut();
+                    if let Some((text, labelled)) = a.link.take() {
+                        let text = crate::verify::unescape(text.trim()).into_owned();
+                        let lower = text.to_lowercase();
+                        if (text.is_empty() && !labelled)
+                            || [
+                                "click here",
+                                "here",
+                                "read more",
+                                "more",
+                                "this page",
+                                "link",
+                            ]
+                            .contains(&lower.as_str())
+                            || lower.starts_with("http://")
+                            || lower.starts_with("https://")
+                        {
+                            a.bad_links.push(text);
+                        }
+                    }
+                    Ok(())
+                }));
+            }
+            _ => {}
+        }
+    }
 }
 
 impl<'a> Scan<'a> {
@@ -252,10 +357,12 @@ fn scan(bytes: &[u8]) -> Scan<'_> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Scan::default();
     };
-    let mut out = Scan {
+    let out = RefCell::new(Scan {
         html: true,
         ..Scan::default()
-    };
+    });
+    // The audit outlives the handlers (end-tag handlers must be 'static).
+    let audit = Rc::new(RefCell::new(Audit::default()));
     let raw = text.as_bytes();
     let settings = Settings::new()
         .with_strict(false)
@@ -266,6 +373,8 @@ fn scan(bytes: &[u8]) -> Scan<'_> {
                 .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
                 .unwrap_or(raw.len() - start);
             let tag = &raw[start..start + tag_len];
+            Audit::element(&audit, el, tag);
+            let mut out = out.borrow_mut();
             for attr in el.attributes() {
                 let (Some(name), Some(value)) =
                     (attr.name_source_location(), attr.value_source_location())
@@ -287,10 +396,18 @@ fn scan(bytes: &[u8]) -> Scan<'_> {
                 }
             }
             Ok(())
+        }))
+        .append_document_content_handler(doc_text!(|t| {
+            if let Some((text, _)) = &mut audit.borrow_mut().link {
+                text.push_str(t.as_str());
+            }
+            Ok(())
         }));
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     // Not strict and with no memory limit, the rewriter only fails if a handler does.
     let _ = rewriter.write(bytes).and_then(|()| rewriter.end());
+    let mut out = out.into_inner();
+    out.audit = audit.borrow().clone();
     out
 }
 
@@ -503,6 +620,8 @@ enum Hint {
     },
     /// An idref on the same page.
     IdRef(String),
+    /// A template's accessibility problem, with its advice.
+    Template(String),
     Duplicate,
 }
 
@@ -568,6 +687,7 @@ fn check_page(page: usize, site: &SiteIndex, scans: &[Scan], base_path: &str) ->
             }
         }
     }
+    audit_problems(&scan.audit, scan.html, &mut problems);
     for id in &scan.duplicates {
         problems.push(Problem {
             code: Code::DuplicateId,
@@ -578,6 +698,65 @@ fn check_page(page: usize, site: &SiteIndex, scans: &[Scan], base_path: &str) ->
     problems
 }
 
+/// Accessibility problems of a generated page. Content problems were reported
+/// on their source lines before rendering, so these come from templates.
+fn audit_problems(audit: &Audit, html: bool, problems: &mut Vec<Problem>) {
+    if !html {
+        return;
+    }
+    let mut add = |message: String, hint: &str| {
+        problems.push(Problem {
+            code: Code::Accessibility,
+            message,
+            hint: Hint::Template(hint.to_string()),
+        })
+    };
+    if !audit.lang {
+        add(
+            "the page's <html> element has no lang".into(),
+            "screen readers choose their voice from lang; write <html lang=\"{{ site.language }}\">",
+        );
+    }
+    if audit.h1 != 1 {
+        add(
+            format!("the page has {} h1 headings instead of one", audit.h1),
+            "every page needs exactly one h1: its title",
+        );
+    }
+    for (from, to) in &audit.skips {
+        add(
+            format!("a heading jumps from h{from} to h{to}"),
+            "screen-reader users move by heading level; do not skip one",
+        );
+    }
+    if audit.images_without_alt > 0 {
+        add(
+            format!(
+                "{} image(s) have no alt attribute",
+                audit.images_without_alt
+            ),
+            "describe each image in alt, or write alt=\"\" if it is decorative",
+        );
+    }
+    if audit.tables_without_headers > 0 {
+        add(
+            format!(
+                "{} table(s) have no header cells",
+                audit.tables_without_headers
+            ),
+            "mark up column or row headers with <th scope>",
+        );
+    }
+    for text in &audit.bad_links {
+        let message = if text.is_empty() {
+            "a link has no text and no aria-label".to_string()
+        } else {
+            format!("the link text `{text}` does not say where the link goes")
+        };
+        add(message, "link text must make sense out of context");
+    }
+}
+
 /// One diagnostic per distinct problem, on the first page (in path order) that
 /// has it, counting the pages.
 fn collapse(
@@ -585,6 +764,7 @@ fn collapse(
     site: &SiteIndex,
     scans: &[Scan],
     base_path: &str,
+    template_dir: &str,
 ) -> Vec<Diagnostic> {
     struct Seen {
         problem: Problem,
@@ -625,6 +805,18 @@ fn collapse(
     };
     seen.into_iter()
         .map(|s| {
+            let page = site.paths[s.page];
+            if let Hint::Template(advice) = &s.problem.hint {
+                let pages = if s.pages > 1 {
+                    format!(" and {} other pages", s.pages - 1)
+                } else {
+                    String::new()
+                };
+                let file = format!("{template_dir}{}", crate::render::template_of(page));
+                let message = format!("{} (on {page}{pages})", s.problem.message);
+                return Diagnostic::error(s.problem.code, &file, 0..0, message)
+                    .with_hint(advice.clone());
+            }
             let mut message = s.problem.message;
             if s.pages > 1 {
                 message.push_str(&format!(" (on {} pages)", s.pages));
@@ -653,11 +845,12 @@ fn collapse(
                             .to_string(),
                     }
                 }
+                Hint::Template(advice) => advice.clone(),
                 Hint::Duplicate => "ids must be unique on a page, or links and labels reach only \
                                     the first; a template may write an id the content also uses"
                     .to_string(),
             };
-            Diagnostic::error(s.problem.code, site.paths[s.page], 0..0, message).with_hint(hint)
+            Diagnostic::error(s.problem.code, page, 0..0, message).with_hint(hint)
         })
         .collect()
 }
@@ -674,8 +867,10 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
                 .collect(),
         };
-        verify(&outputs, base_path)
+        verify(&outputs, base_path, "themes/default/templates/")
             .iter()
+            // The accessibility gate has tests of its own, below.
+            .filter(|d| d.code != Code::Accessibility)
             .map(|d| {
                 format!(
                     "{} {}: {} | {}",
@@ -934,5 +1129,74 @@ mod tests {
         };
         assert_eq!(x("a.png 1x, /b.png 2x"), Vec::<String>::new());
         assert_eq!(x("a.png 1x, /c.png 2x").len(), 1);
+    }
+
+    fn audit(pages: &[(&str, &str)]) -> Vec<String> {
+        let outputs = Outputs {
+            files: pages
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        };
+        verify(&outputs, "/", "themes/default/templates/")
+            .iter()
+            .filter(|d| d.code == Code::Accessibility)
+            .map(|d| format!("{}: {}", d.file, d.message))
+            .collect()
+    }
+
+    const GOOD: &str = "<!doctype html><html lang=en><body><h1>T</h1><h2>S</h2><h3>s</h3><h2>S2</h2>\
+        <img src=x.png alt=\"\"><table><tr><th>H</th></tr><tr><td>1</td></tr></table>\
+        <a href=#x id=x>Calcium advice</a><a href=#x aria-label=Home><img src=x.png alt=\"\"></a></body></html>";
+
+    #[test]
+    fn an_accessible_page_passes_the_gate() {
+        assert_eq!(
+            audit(&[("articles/a/index.html", GOOD), ("x.png", "")]),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn template_accessibility_problems_name_the_template() {
+        let bad = GOOD
+            .replace("lang=en", "")
+            .replace("<h3>s</h3>", "<h4>s</h4><h1>Again</h1>")
+            .replace("alt=\"\">", ">")
+            .replace("<th>H</th>", "<td>H</td>")
+            .replace("Calcium advice", "click here")
+            .replace(" aria-label=Home", "");
+        let found = audit(&[
+            ("articles/a/index.html", &bad),
+            ("articles/b/index.html", &bad),
+            ("x.png", ""),
+        ]);
+        let t = "themes/default/templates/article.html";
+        assert_eq!(
+            found,
+            [
+                format!(
+                    "{t}: the page's <html> element has no lang (on articles/a/index.html and 1 other pages)"
+                ),
+                format!(
+                    "{t}: the page has 2 h1 headings instead of one (on articles/a/index.html and 1 other pages)"
+                ),
+                format!(
+                    "{t}: a heading jumps from h2 to h4 (on articles/a/index.html and 1 other pages)"
+                ),
+                format!(
+                    "{t}: 2 image(s) have no alt attribute (on articles/a/index.html and 1 other pages)"
+                ),
+                format!(
+                    "{t}: 1 table(s) have no header cells (on articles/a/index.html and 1 other pages)"
+                ),
+                format!(
+                    "{t}: the link text `click here` does not say where the link goes (on articles/a/index.html and 1 other pages)"
+                ),
+                format!(
+                    "{t}: a link has no text and no aria-label (on articles/a/index.html and 1 other pages)"
+                ),
+            ]
+        );
     }
 }
