@@ -1,5 +1,6 @@
 //! Integration tests: the `osteon` binary run over fixture sites, one module per feature.
 
+mod browser;
 mod build;
 mod corpus;
 mod data;

@@ -211,23 +211,31 @@ fn check_sitemap(xml: &str) {
         }
     }
     let xsd = crate::support::repo().join("node_modules/sitemap/schema/sitemap.xsd");
-    if xsd.exists() && Command::new("xmllint").arg("--version").output().is_ok() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("sitemap.xml");
-        std::fs::write(&file, xml).unwrap();
-        let out = Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(&xsd)
-            .arg(&file)
-            .output()
-            .unwrap();
+    let xmllint = Command::new("xmllint").arg("--version").output().is_ok();
+    if !xsd.exists() || !xmllint {
+        // CI installs both (.ci/run); a developer without them gets the checks above.
         assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI needs xmllint and npm's sitemap XSD"
         );
+        eprintln!("skipping the sitemap XSD check: run `npm ci` and install xmllint");
+        return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sitemap.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// RFC 4287's rules for a feed: `feed` in the Atom namespace with exactly one

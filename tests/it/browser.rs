@@ -1,0 +1,81 @@
+//! The shipped site in a real browser: `tests/browser/check.mjs` runs axe-core
+//! in headless Chromium over every page (light and dark, 320 px wide, keyboard
+//! checks of the skip link and the glossary notes) and the Nu HTML Checker.
+//!
+//! It needs Node with `npm ci` done, Debian's Chromium and Java. Without them
+//! the test is skipped with a note, except on CI (`CI=true`), where it fails.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::repo;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Why the browser check cannot run here, if it cannot.
+fn missing_tool(repo: &Path) -> Option<String> {
+    let runs = |program: &str, arg: &str| {
+        Command::new(program)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !runs("node", "--version") {
+        return Some("`node` is not installed".into());
+    }
+    for package in ["playwright-core", "axe-core", "vnu-jar"] {
+        if !repo.join("node_modules").join(package).is_dir() {
+            return Some(format!("node_modules/{package} is missing; run `npm ci`"));
+        }
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
+    if !Path::new(&chromium).is_file() {
+        return Some(format!(
+            "{chromium} is missing; run `apt-get install chromium`"
+        ));
+    }
+    if !runs("java", "-version") {
+        return Some("`java` is not installed; run `apt-get install default-jre-headless`".into());
+    }
+    None
+}
+
+#[test]
+fn every_page_passes_axe_vnu_and_the_keyboard_checks_in_chromium() {
+    let repo = repo();
+    if let Some(why) = missing_tool(&repo) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the browser test cannot run on CI: {why}"
+        );
+        eprintln!("skipping the browser test: {why}");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_osteon"))
+        .args(["build", "--root"])
+        .arg(&repo)
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let check = Command::new("node")
+        .arg(repo.join("tests/browser/check.mjs"))
+        .arg(&site)
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    println!("{stdout}{stderr}");
+    assert!(
+        check.status.success(),
+        "the browser checks failed:\n{stdout}{stderr}"
+    );
+}
