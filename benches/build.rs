@@ -3,7 +3,6 @@
 //! `cargo bench --bench build -- [--sizes 1000,10000] [--dir DIR] [--runs 3]`; see
 //! `benches/README.md` for what the numbers mean.
 
-#[path = "corpus.rs"]
 mod corpus;
 
 use std::fs;
@@ -19,10 +18,12 @@ struct Args {
     runs: usize,
 }
 
-/// One run of one command: wall-clock seconds and peak resident memory.
+/// One run of one command: wall-clock seconds, CPU seconds (user and system, all
+/// threads) and peak resident memory.
 #[derive(Clone, Copy)]
 struct Sample {
     secs: f64,
+    cpu: f64,
     rss_kib: u64,
 }
 
@@ -121,20 +122,47 @@ fn measure(command: &mut Command, log: &Path) -> Row {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+    let failure = if !libc::WIFEXITED(status) {
+        Some(format!("killed by signal {}", libc::WTERMSIG(status)))
+    } else if libc::WEXITSTATUS(status) != 0 {
+        Some(format!("exit status {}", libc::WEXITSTATUS(status)))
+    } else {
+        None
+    };
+    if let Some(failure) = failure {
+        // The first diagnostics say the most; the log has the rest.
         let text = fs::read_to_string(log).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(10).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        let head: Vec<&str> = text.lines().take(12).collect();
         return Err(format!(
-            "failed (wait status {status}); log {}:\n    {}",
+            "failed, {failure}; log {}:\n    {}",
             log.display(),
-            tail.join("\n    ")
+            head.join("\n    ")
         ));
     }
     Ok(Sample {
         secs,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
         rss_kib: usage.ru_maxrss as u64,
     })
+}
+
+fn seconds(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
+}
+
+/// The median of each measure, taken separately.
+fn median(mut samples: Vec<Sample>) -> Sample {
+    let mid = samples.len() / 2;
+    samples.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+    let secs = samples[mid].secs;
+    samples.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+    let cpu = samples[mid].cpu;
+    samples.sort_by_key(|s| s.rss_kib);
+    Sample {
+        secs,
+        cpu,
+        rss_kib: samples[mid].rss_kib,
+    }
 }
 
 /// Measures `runs` times, calling `prepare` (untimed) before each, and keeps the medians.
@@ -144,14 +172,7 @@ fn median_of(runs: usize, mut prepare: impl FnMut(), mut run: impl FnMut() -> Ro
         prepare();
         samples.push(run()?);
     }
-    let mid = samples.len() / 2;
-    samples.sort_by(|a, b| a.secs.total_cmp(&b.secs));
-    let secs = samples[mid].secs;
-    samples.sort_by_key(|s| s.rss_kib);
-    Ok(Sample {
-        secs,
-        rss_kib: samples[mid].rss_kib,
-    })
+    Ok(median(samples))
 }
 
 fn fresh(dir: &Path) {
@@ -169,23 +190,6 @@ fn count_files(dir: &Path) -> usize {
             })
             .sum()
     })
-}
-
-/// Builds the release binary (cargo does nothing when it is up to date) and returns its path.
-fn osteon_binary() -> Result<PathBuf, String> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--bin", "osteon", "--manifest-path"])
-        .arg(manifest.join("Cargo.toml"))
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("cargo build --release --bin osteon failed".into());
-    }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| manifest.join("target"), PathBuf::from);
-    Ok(target.join("release/osteon"))
 }
 
 fn has_hugo() -> bool {
@@ -210,19 +214,23 @@ fn print_table(rows: &[(&str, Row)]) {
     let ratio =
         |secs: f64, base: Option<f64>| base.map_or("-".into(), |b| format!("{:.2}x", secs / b));
     println!(
-        "  {:<24} {:>9} {:>14} {:>9} {:>9}",
-        "", "time (s)", "peak RSS (MiB)", "vs floor", "vs hugo"
+        "  {:<24} {:>9} {:>8} {:>14} {:>9} {:>9}",
+        "", "time (s)", "cpu (s)", "peak RSS (MiB)", "vs floor", "vs hugo"
     );
     for (name, row) in rows {
         match row {
-            Ok(s) if name.starts_with("osteon") => println!(
-                "  {name:<24} {:>9.3} {:>14.1} {:>9} {:>9}",
-                s.secs,
-                mib(s.rss_kib),
-                ratio(s.secs, floor),
-                ratio(s.secs, hugo)
-            ),
-            Ok(s) => println!("  {name:<24} {:>9.3} {:>14.1}", s.secs, mib(s.rss_kib)),
+            Ok(s) => {
+                print!(
+                    "  {name:<24} {:>9.3} {:>8.3} {:>14.1}",
+                    s.secs,
+                    s.cpu,
+                    mib(s.rss_kib)
+                );
+                if name.starts_with("osteon") {
+                    print!(" {:>9} {:>9}", ratio(s.secs, floor), ratio(s.secs, hugo));
+                }
+                println!();
+            }
             Err(e) => println!("  {name:<24} {e}"),
         }
     }
@@ -249,7 +257,9 @@ fn print_targets(rows: &[(&str, Row)]) {
     }
 }
 
-fn bench_size(args: &Args, size: usize, osteon: &Result<PathBuf, String>, hugo: bool) {
+fn bench_size(args: &Args, size: usize, hugo: bool) {
+    // Cargo builds the binary with the bench profile (the release settings) before this bench.
+    let osteon = Path::new(env!("CARGO_BIN_EXE_osteon"));
     let root = args.dir.join(size.to_string());
     let site = root.join("site");
     let _ = fs::remove_dir_all(&root);
@@ -291,7 +301,7 @@ fn bench_size(args: &Args, size: usize, osteon: &Result<PathBuf, String>, hugo: 
 
     let out = root.join("out-osteon");
     let build = |log: &str| {
-        let mut command = Command::new(osteon.as_ref().map_err(Clone::clone)?);
+        let mut command = Command::new(osteon);
         command
             .arg("build")
             .arg("--root")
@@ -307,22 +317,17 @@ fn bench_size(args: &Args, size: usize, osteon: &Result<PathBuf, String>, hugo: 
         cold.push(build("osteon-cold.log"));
         warm.push(build("osteon-warm.log"));
     }
-    let pick = |samples: Vec<Row>| {
-        let mut samples = samples.into_iter();
-        median_of(args.runs, || {}, || samples.next().unwrap())
-    };
+    let files = count_files(&out);
+    let pick = |samples: Vec<Row>| samples.into_iter().collect::<Result<_, _>>().map(median);
     rows.push(("osteon build (cold)", pick(cold)));
     rows.push(("osteon build (unchanged)", pick(warm)));
-    if rows[1].1.is_ok() {
-        println!("  osteon wrote {} files", count_files(&out));
-    }
     rows.push((
         "osteon check",
         median_of(
             args.runs,
             || {},
             || {
-                let mut command = Command::new(osteon.as_ref().map_err(Clone::clone)?);
+                let mut command = Command::new(osteon);
                 command.arg("check").arg("--root").arg(&site);
                 measure(&mut command, &root.join("osteon-check.log"))
             },
@@ -352,6 +357,7 @@ fn bench_size(args: &Args, size: usize, osteon: &Result<PathBuf, String>, hugo: 
         ));
     }
     print_table(&rows);
+    println!("  osteon's output folder holds {files} files");
     print_targets(&rows);
 }
 
@@ -375,17 +381,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let osteon = osteon_binary();
-    if let Err(e) = &osteon {
-        eprintln!("osteon: {e}; timing the floor and hugo only");
-    }
     let hugo = has_hugo();
     if !hugo {
         println!("hugo: not installed (apt-get install hugo)");
     }
     println!("corpus and outputs under {}", args.dir.display());
     for &size in &args.sizes {
-        bench_size(&args, size, &osteon, hugo);
+        bench_size(&args, size, hugo);
     }
     ExitCode::SUCCESS
 }

@@ -1,8 +1,10 @@
 //! A deterministic synthetic site for benchmarks: the same articles, glossary and links on every run.
 //!
-//! Use it from a bench binary with `#[path = "corpus.rs"] mod corpus;`. Every link the
-//! corpus writes points at a page that exists and every `#fragment` at a heading id
-//! that exists, so the site builds with zero errors.
+//! Use it from any bench binary in `benches/` with `mod corpus;`. It lives in a folder
+//! of its own because Cargo would take a `benches/corpus.rs` for a bench binary.
+//!
+//! Every link the corpus writes points at a page that exists and every `#fragment` at
+//! a heading id that exists, so the site builds with zero errors.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -158,11 +160,12 @@ const TOPICS: &[&str] = &[
 
 const SEED: u64 = 0x05_7E_0B_E5_C0_FF_EE;
 
-/// Words of prose per article, before headings, lists and the table.
-const ARTICLE_WORDS: usize = 1_200;
+/// Words in paragraphs per article; headings, lists, the table and overrunning
+/// sentences bring an article to about 1,200 words.
+const PROSE_WORDS: usize = 900;
 
 /// Words per paragraph, a little more where a sentence runs over.
-const PARAGRAPH_WORDS: usize = 75;
+const PARAGRAPH_WORDS: usize = 60;
 
 /// splitmix64: a tiny, good-enough, seeded generator.
 struct Rng(u64);
@@ -370,7 +373,7 @@ fn write_article(
     writeln!(out, "+++\n").unwrap();
 
     // The links this article makes, each given to one of its paragraphs at random.
-    let paragraphs = ARTICLE_WORDS / PARAGRAPH_WORDS;
+    let paragraphs = PROSE_WORDS / PARAGRAPH_WORDS;
     let mut links = vec![Vec::new(); paragraphs];
     if plans.len() > 1 {
         for _ in 0..rng.range(5, 10) {
@@ -526,12 +529,20 @@ pub fn generate(dir: &Path, articles: usize) -> io::Result<()> {
          notice = \"This page is for general education only. It is not a substitute for advice \
          from a doctor, nurse or pharmacist who knows your health.\"\n",
     )?;
-    fs::write(
-        dir.join("pages/about.md"),
-        "+++\ntitle = \"About this site\"\n\
-         description = \"Who writes these benchmark pages and why.\"\n+++\n\n\
-         This site is generated for benchmarks. Its words mean nothing.\n",
-    )?;
+    // The theme's footer links to these two pages.
+    for (slug, title) in [
+        ("about", "About us and our editorial policy"),
+        ("accessibility", "Accessibility statement"),
+    ] {
+        fs::write(
+            dir.join(format!("pages/{slug}.md")),
+            format!(
+                "+++\ntitle = \"{title}\"\n\
+                 description = \"{title} for a site generated for benchmarks.\"\n+++\n\n\
+                 This site is generated for benchmarks. Its words mean nothing.\n"
+            ),
+        )?;
+    }
 
     let plans: Vec<Plan> = (0..articles).map(plan_article).collect();
     let glossary: Vec<Glossary> = (0..articles.div_ceil(10)).map(plan_glossary).collect();
