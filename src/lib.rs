@@ -19,6 +19,7 @@ pub mod publishing;
 pub mod readability;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod shortcode;
 pub mod url;
 pub mod verify;

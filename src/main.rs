@@ -57,6 +57,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Serve the site on this computer, rebuilding it and reloading open pages on every save.
+    Serve {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; the default keeps the site on this computer.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Create a new article or glossary entry with valid front matter.
     New {
         #[arg(value_enum)]
@@ -169,6 +181,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let _ = std::io::stdout().write_all(text.as_bytes());
             Ok(exit(&report))
+        }
+        Command::Serve { root, bind, port } => {
+            let config = osteon::serve::Config {
+                options: Options {
+                    root,
+                    today: today()?,
+                    ..Options::default()
+                },
+                addr: std::net::SocketAddr::new(bind, port),
+                debounce: osteon::serve::DEBOUNCE,
+            };
+            let ctrl_c = async {
+                // Without a Ctrl-C handler the default one still ends the process.
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            osteon::serve::run(
+                &config,
+                |started| println!("serving {}", started.url),
+                ctrl_c,
+            )?;
+            eprintln!("stopped");
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { kind, slug, root } => {
             let section = match kind {

@@ -8,4 +8,5 @@ mod diagnostics;
 mod incremental;
 mod links;
 mod publishing;
+mod serve;
 mod support;

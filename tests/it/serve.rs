@@ -1,0 +1,694 @@
+//! `osteon serve`: pages from memory, reload on save, the error overlay, path
+//! safety, content types, and byte-for-byte equality with `build`.
+//!
+//! Most tests run the server in-process on a free port; one runs the binary. The
+//! HTTP client is a plain `TcpStream`, and every wait is bounded.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use osteon::Options;
+use osteon::serve::{Config, DEBOUNCE, RELOAD_SCRIPT};
+
+use crate::support::{ARTICLE, Site};
+
+/// How long a change may take to show; waits end as soon as it does.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+fn small_site() -> Site {
+    Site::new(&format!(
+        "//- articles/bones.md\n{ARTICLE}\n## Strong bones\n\nSee [calcium](../glossary/calcium.md) and the [about page](../pages/about.md).\n\
+         //- articles/dexa.md\n{ARTICLE}\n## Scans\n\nA scan measures bone density.\n\
+         //- glossary/calcium.md\n+++\nterm = \"Calcium\"\nsummary = \"A mineral in bones.\"\n+++\n\nUsed in [bones](../articles/bones.md).\n\
+         //- static/leaflet.txt\nhello\n"
+    ))
+}
+
+/// A server running in-process on a free port, stopped when dropped.
+struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(site: &Site) -> Server {
+        let config = Config {
+            options: Options {
+                root: site.path().to_path_buf(),
+                ..Options::default()
+            },
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            debounce: DEBOUNCE,
+        };
+        let (started, addr) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            osteon::serve::run(&config, |s| started.send(s.addr).unwrap(), shutdown).unwrap();
+        });
+        let addr = addr
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server did not start");
+        Server {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        get(self.addr, path)
+    }
+
+    /// The page at `path` once `ready` holds for it, or a panic after `PATIENCE`.
+    #[track_caller]
+    fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&Response) -> bool) -> Response {
+        let start = Instant::now();
+        loop {
+            let response = self.get(path);
+            if ready(&response) {
+                return response;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "{path} never showed {what}; last response: {} {}",
+                response.status,
+                response.text()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The page as `build` would write it: the reload script, present exactly once,
+    /// taken out.
+    #[track_caller]
+    fn without_script(&self) -> Vec<u8> {
+        let text = self.text();
+        assert_eq!(text.matches(RELOAD_SCRIPT).count(), 1, "{text}");
+        text.replacen(RELOAD_SCRIPT, "", 1).into_bytes()
+    }
+
+    fn has_overlay(&self) -> bool {
+        self.text().contains("id=\"osteon-overlay\"")
+    }
+}
+
+fn get(addr: SocketAddr, path: &str) -> Response {
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `raw` as it is and reads the whole response (the server closes the connection).
+fn request(addr: SocketAddr, raw: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    parse_response(&bytes)
+}
+
+fn parse_response(bytes: &[u8]) -> Response {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end: {}", String::from_utf8_lossy(bytes)));
+    let head = std::str::from_utf8(&bytes[..end]).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap();
+    let headers: Vec<(String, String)> = lines
+        .map(|l| {
+            let (n, v) = l.split_once(':').unwrap();
+            (n.trim().to_string(), v.trim().to_string())
+        })
+        .collect();
+    Response {
+        status: status.parse().unwrap(),
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    }
+}
+
+/// An open `/__osteon/events` stream, as a browser tab holds one.
+struct Events {
+    stream: TcpStream,
+    received: String,
+    reloads: usize,
+}
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(b"GET /__osteon/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            .unwrap();
+        let mut events = Events {
+            stream,
+            received: String::new(),
+            reloads: 0,
+        };
+        // The server subscribes before it answers, so after this no reload is missed.
+        events.wait_until("the connected comment", |text| text.contains(": connected"));
+        assert!(events.received.starts_with("HTTP/1.1 200"));
+        assert!(events.received.contains("text/event-stream"));
+        events
+    }
+
+    /// Waits for a reload event after the last one seen.
+    #[track_caller]
+    fn reload(&mut self) {
+        let seen = self.reloads;
+        self.wait_until("a reload event", |text| {
+            text.matches("event: reload").count() > seen
+        });
+        self.reloads = self.received.matches("event: reload").count();
+    }
+
+    #[track_caller]
+    fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        let mut buffer = [0; 4096];
+        while !done(&self.received) {
+            let left = PATIENCE.saturating_sub(start.elapsed());
+            assert!(
+                !left.is_zero(),
+                "no {what} within {PATIENCE:?}; received:\n{}",
+                self.received
+            );
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("the event stream closed:\n{}", self.received),
+                Ok(n) => self
+                    .received
+                    .push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("reading events: {e}"),
+            }
+        }
+    }
+}
+
+fn remove(site: &Site, path: &str) {
+    std::fs::remove_file(site.path().join(path)).unwrap();
+}
+
+/// The `<code>file:line:column</code> error[code]` entries the overlay must show:
+/// exactly what `check --format json` reports.
+fn expected_overlay_entries(site: &Site) -> Vec<String> {
+    site.check_json()
+        .iter()
+        .map(|(code, file, line, column)| {
+            format!("<code>{file}:{line}:{column}</code> error[{code}]")
+        })
+        .collect()
+}
+
+#[test]
+fn serves_pages_with_the_reload_script_and_reloads_them_on_save() {
+    let site = small_site();
+    let server = Server::start(&site);
+    let page = server.get("/articles/bones/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let text = page.text();
+    assert!(
+        text.contains(&format!("{RELOAD_SCRIPT}</body>")),
+        "the script goes right before </body>: {text}"
+    );
+    assert!(!page.has_overlay());
+
+    let mut events = Events::open(server.addr);
+    site.write(
+        "articles/bones.md",
+        &format!("{ARTICLE}\n## Strong bones\n\nFreshly saved words. See [calcium](../glossary/calcium.md).\n"),
+    );
+    events.reload();
+    server.wait_for("/articles/bones/", "the new words", |r| {
+        r.text().contains("Freshly saved words.")
+    });
+}
+
+#[test]
+fn build_output_never_has_the_reload_script() {
+    let site = small_site();
+    site.build().success();
+    for (path, bytes) in site.snapshot_output() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("__osteon"), "{path}");
+        assert!(!text.contains("osteon-overlay"), "{path}");
+    }
+}
+
+#[test]
+fn a_broken_save_shows_an_overlay_on_every_page_until_it_is_fixed() {
+    let site = small_site();
+    let server = Server::start(&site);
+    let mut events = Events::open(server.addr);
+    let good = server.get("/articles/bones/").text();
+
+    site.write(
+        "articles/bones.md",
+        &format!(
+            "{}\nBroken <b>save</b>.\n",
+            ARTICLE.replace("topics =", "topcs =")
+        ),
+    );
+    events.reload();
+    let page = server.wait_for("/articles/bones/", "the overlay", Response::has_overlay);
+    let text = page.text();
+    assert_eq!(page.status, 200);
+    // The last good version is still served, with the overlay added.
+    let (page_text, overlay) = text.split_once("<div id=\"osteon-overlay\"").unwrap();
+    assert!(page_text.contains("Strong bones"), "{text}");
+    assert!(!page_text.contains("Broken"), "{text}");
+    assert!(
+        !overlay.contains("<b>"),
+        "the overlay escapes the source: {overlay}"
+    );
+    let expected = expected_overlay_entries(&site);
+    assert!(!expected.is_empty());
+    for entry in &expected {
+        assert!(
+            text.contains(entry),
+            "{entry} missing from the overlay: {text}"
+        );
+    }
+    assert!(text.contains("topcs"), "the message names the key: {text}");
+    // Accessible: a labelled alert dialog with a heading and a close button.
+    assert!(text.contains("role=\"alertdialog\""), "{text}");
+    assert!(text.contains("aria-labelledby=\"osteon-overlay-title\""));
+    assert!(text.contains("<h2 id=\"osteon-overlay-title\">The site has 1 error</h2>"));
+    assert!(text.contains("<button type=\"button\">Close</button>"));
+    // The overlay comes before the reload script, which is still last in the body.
+    assert!(text.contains(&format!("</div>{RELOAD_SCRIPT}</body>")));
+
+    // A page opened after the broken save shows it too, and so does the 404 page.
+    assert!(server.get("/").has_overlay());
+    assert!(server.get("/glossary/calcium/").has_overlay());
+    let missing = server.get("/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.has_overlay());
+
+    site.write(
+        "articles/bones.md",
+        &format!("{ARTICLE}\n## Strong bones\n\nFixed. See [calcium](../glossary/calcium.md).\n"),
+    );
+    events.reload();
+    let page = server.wait_for("/articles/bones/", "the fix", |r| {
+        !r.has_overlay() && r.text().contains("Fixed.")
+    });
+    assert_ne!(page.text(), good);
+    assert!(!server.get("/").has_overlay());
+}
+
+#[test]
+fn deleting_a_linked_article_shows_the_broken_links_where_they_are() {
+    let site = small_site();
+    let server = Server::start(&site);
+    let mut events = Events::open(server.addr);
+    remove(&site, "articles/bones.md");
+    events.reload();
+    let home = server.wait_for("/", "the overlay", Response::has_overlay);
+    let text = home.text();
+    let expected = expected_overlay_entries(&site);
+    assert!(
+        expected
+            .iter()
+            .any(|e| e.contains("glossary/calcium.md:") && e.ends_with("error[broken-link]")),
+        "{expected:?}"
+    );
+    for entry in &expected {
+        assert!(text.contains(entry), "{entry} missing: {text}");
+    }
+    // The deleted article keeps being served, as it was, until the site builds again.
+    let article = server.get("/articles/bones/");
+    assert_eq!(article.status, 200);
+    assert!(article.text().contains("Strong bones"));
+}
+
+#[test]
+fn paths_outside_the_output_are_never_served() {
+    let site = small_site();
+    site.write("Cargo.toml", "[package]\nname = \"secret\"\n");
+    let server = Server::start(&site);
+    for target in [
+        "/../Cargo.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2e%2e/site.toml",
+        "/articles/..%2f..%2fsite.toml",
+        "/articles/%2e%2e%2f%2e%2e%2fsite.toml",
+        "/..%5csite.toml",
+        "/../../../../../../etc/passwd",
+        "/./site.toml",
+        "//site.toml",
+        "/site.toml",
+        "/Cargo.toml",
+        "/articles/bones.md",
+        "/themes/default/templates/base.html",
+        "/static/leaflet.txt",
+        "/public/index.html",
+    ] {
+        let response = request(
+            server.addr,
+            &format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(
+            matches!(response.status, 400 | 404),
+            "{target}: {}",
+            response.status
+        );
+        let text = response.text();
+        for secret in ["base_url", "name = \"secret\"", "+++", "{% block", "root:"] {
+            assert!(!text.contains(secret), "{target} leaked {secret}");
+        }
+    }
+    // The file itself is served where the site publishes it.
+    assert_eq!(server.get("/leaflet.txt").text(), "hello\n");
+}
+
+#[test]
+fn content_types_match_the_file() {
+    let site = small_site();
+    let files: &[(&str, &[u8], &str)] = &[
+        ("static/a.css", b"p{}", "text/css; charset=utf-8"),
+        ("static/a.js", b"1", "text/javascript; charset=utf-8"),
+        ("static/a.xml", b"<a/>", "application/xml; charset=utf-8"),
+        ("static/a.txt", b"a", "text/plain; charset=utf-8"),
+        ("static/a.json", b"{}", "application/json; charset=utf-8"),
+        ("static/a.svg", b"<svg/>", "image/svg+xml; charset=utf-8"),
+        ("static/a.png", b"\x89PNG", "image/png"),
+        ("static/a.jpg", b"\xff\xd8", "image/jpeg"),
+        ("static/a.webp", b"RIFF", "image/webp"),
+        ("static/a.pdf", b"%PDF", "application/pdf"),
+        ("static/a.woff2", b"wOF2", "font/woff2"),
+        ("static/favicon.ico", b"\0\0\x01\0", "image/x-icon"),
+        ("static/a.bin", b"\0", "application/octet-stream"),
+    ];
+    for (path, bytes, _) in files {
+        std::fs::write(site.path().join(path), bytes).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    site.run(&["build", "--output", out.path().to_str().unwrap()])
+        .success();
+    let server = Server::start(&site);
+    for (path, bytes, kind) in files {
+        // CSS and JavaScript are published under a name with their hash.
+        let name = path.strip_prefix("static/").unwrap();
+        let (stem, extension) = name.split_once('.').unwrap();
+        let published = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .find(|f| {
+                f == name
+                    || (f.starts_with(&format!("{stem}.")) && f.ends_with(&format!(".{extension}")))
+            })
+            .unwrap_or_else(|| panic!("{name} not published"));
+        let url = format!("/{published}");
+        let response = server.get(&url);
+        assert_eq!(response.status, 200, "{url}");
+        assert_eq!(response.header("content-type"), Some(*kind), "{url}");
+        assert_eq!(&response.body, bytes, "{url}");
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+    }
+    let home = server.get("/");
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        server.get("/atom.xml").header("content-type"),
+        Some("application/xml; charset=utf-8")
+    );
+}
+
+#[test]
+fn folders_redirect_to_their_slash_and_missing_paths_get_the_404_page() {
+    let site = small_site();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("out");
+    site.run(&["build", "--output", out.to_str().unwrap()])
+        .success();
+    let server = Server::start(&site);
+
+    let redirect = server.get("/articles/bones?x=1");
+    assert_eq!(redirect.status, 307);
+    assert_eq!(redirect.header("location"), Some("/articles/bones/?x=1"));
+    assert_eq!(server.get("/articles/bones/index.html").status, 200);
+    assert_eq!(
+        server.get("/glossary").header("location"),
+        Some("/glossary/")
+    );
+
+    let not_found = std::fs::read(out.join("404.html")).unwrap();
+    for missing in [
+        "/nope",
+        "/nope/",
+        "/articles/bones/nope.png",
+        "/articles/bones.md",
+    ] {
+        let response = server.get(missing);
+        assert_eq!(response.status, 404, "{missing}");
+        assert_eq!(
+            response.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert_eq!(response.without_script(), not_found, "{missing}");
+    }
+
+    let head = request(
+        server.addr,
+        "HEAD /articles/bones/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let post = request(
+        server.addr,
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn after_a_sequence_of_edits_every_page_equals_the_build_byte_for_byte() {
+    let site = small_site();
+    let server = Server::start(&site);
+    let mut events = Events::open(server.addr);
+
+    // Edit an article's body.
+    site.write(
+        "articles/bones.md",
+        &format!("{ARTICLE}\n## Strong bones\n\nWalking helps. See [calcium](../glossary/calcium.md) and the [about page](../pages/about.md).\n"),
+    );
+    events.reload();
+    server.wait_for("/articles/bones/", "the edit", |r| {
+        r.text().contains("Walking helps.")
+    });
+
+    // Edit a glossary summary, which other pages show.
+    site.write(
+        "glossary/calcium.md",
+        "+++\nterm = \"Calcium\"\nsummary = \"A mineral that keeps bones strong.\"\n+++\n\nUsed in [bones](../articles/bones.md).\n",
+    );
+    events.reload();
+    server.wait_for("/glossary/", "the new summary", |r| {
+        r.text().contains("A mineral that keeps bones strong.")
+    });
+
+    // Add an article.
+    site.write(
+        "articles/walking.md",
+        &format!("{ARTICLE}\n## Walk daily\n\nRead about [bones](bones.md).\n"),
+    );
+    events.reload();
+    server.wait_for("/articles/walking/", "the new article", |r| r.status == 200);
+
+    // Delete an article nothing links to.
+    remove(&site, "articles/dexa.md");
+    events.reload();
+    server.wait_for("/articles/dexa/", "the deletion", |r| r.status == 404);
+
+    // Rename a file.
+    std::fs::rename(
+        site.path().join("articles/walking.md"),
+        site.path().join("articles/strolling.md"),
+    )
+    .unwrap();
+    events.reload();
+    server.wait_for("/articles/strolling/", "the renamed article", |r| {
+        r.status == 200
+    });
+    assert_eq!(server.get("/articles/walking/").status, 404);
+
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("out");
+    site.run(&["build", "--output", out.to_str().unwrap()])
+        .success();
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().strip_prefix(&out).unwrap().to_str().unwrap();
+        if path == osteon::write::MARKER {
+            continue;
+        }
+        let built = std::fs::read(entry.path()).unwrap();
+        let url = match path.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{path}"),
+        };
+        let served = server.get(&url);
+        assert_eq!(served.status, 200, "{url}");
+        let served = if path.ends_with(".html") {
+            served.without_script()
+        } else {
+            served.body
+        };
+        assert!(
+            served == built,
+            "{url} differs from the build:\nserved: {}\nbuilt:  {}",
+            String::from_utf8_lossy(&served),
+            String::from_utf8_lossy(&built)
+        );
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} files compared");
+}
+
+#[test]
+fn the_binary_prints_its_url_serves_and_stops_on_ctrl_c() {
+    let site = small_site();
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osteon"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.path())
+        .stdout(Stdio::piped())
+        .stderr(log.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("serving http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    let addr: SocketAddr = url.trim_end_matches('/').parse().unwrap();
+    assert!(addr.ip().is_loopback(), "binds to 127.0.0.1 by default");
+    assert_ne!(addr.port(), 0);
+
+    let mut events = Events::open(addr);
+    let home = get(addr, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains(RELOAD_SCRIPT));
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, quickly.\n"),
+    );
+    events.reload();
+    // The log line follows the reload event.
+    let start = Instant::now();
+    while !std::fs::read_to_string(log.path())
+        .unwrap()
+        .contains("after articles/dexa.md")
+    {
+        assert!(start.elapsed() < PATIENCE, "no rebuild line in the log");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    // SAFETY: `kill` with our own child's pid and a valid signal number.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > PATIENCE {
+            let _ = child.kill();
+            panic!("serve did not stop on Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stderr = std::fs::read_to_string(log.path()).unwrap();
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(
+        stderr.contains("rebuilt in ") && stderr.contains("ms after articles/dexa.md: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stopped"), "{stderr}");
+}
+
+#[test]
+fn a_source_folder_created_after_the_start_is_watched() {
+    let site = Site::new(&format!("//- articles/bones.md\n{ARTICLE}\nBones.\n"));
+    assert!(!site.path().join("static").exists());
+    let server = Server::start(&site);
+    site.write("static/new.txt", "one\n");
+    server.wait_for("/new.txt", "the new file", |r| r.text() == "one\n");
+    site.write("static/new.txt", "two\n");
+    server.wait_for("/new.txt", "the edit", |r| r.text() == "two\n");
+}
+
+#[test]
+fn a_site_under_a_sub_folder_is_served_under_it() {
+    let site = small_site();
+    site.write(
+        "site.toml",
+        &crate::support::SITE_TOML.replace("https://example.org/", "https://example.org/bones/"),
+    );
+    let server = Server::start(&site);
+    let page = server.get("/bones/articles/bones/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("href=/bones/glossary/calcium/"));
+    assert_eq!(server.get("/").header("location"), Some("/bones/"));
+    assert_eq!(server.get("/bones").header("location"), Some("/bones/"));
+    assert_eq!(server.get("/bones/").status, 200);
+    assert_eq!(server.get("/articles/bones/").status, 404);
+}
