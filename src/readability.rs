@@ -86,18 +86,24 @@ impl TextStats {
 
 /// Syllables in a word, by the rule in this module's documentation.
 pub fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_ascii_lowercase())
-        .collect();
+    // Letters go into a buffer on the stack: this runs once per word of the
+    // whole site. Letters past the 64th are ignored.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in word.bytes() {
+        if b.is_ascii_alphabetic() && n < buf.len() {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    let w = &buf[..n];
     if w.is_empty() {
         // A number or symbol: read as one unit.
         return 1;
     }
     let is_vowel = |i: usize| match w[i] {
-        'a' | 'e' | 'i' | 'o' | 'u' => true,
-        'y' => i > 0 && !matches!(w[i - 1], 'a' | 'e' | 'i' | 'o' | 'u'),
+        b'a' | b'e' | b'i' | b'o' | b'u' => true,
+        b'y' => i > 0 && !matches!(w[i - 1], b'a' | b'e' | b'i' | b'o' | b'u'),
         _ => false,
     };
     let mut groups = 0;
@@ -111,8 +117,8 @@ pub fn syllables(word: &str) -> usize {
     }
     for pair in w.windows(3) {
         let split = match (pair[1], pair[2]) {
-            ('i', 'u') | ('e', 'o') => true,
-            ('i', 'a' | 'o') => !matches!(pair[0], 't' | 's' | 'c'),
+            (b'i', b'u') | (b'e', b'o') => true,
+            (b'i', b'a' | b'o') => !matches!(pair[0], b't' | b's' | b'c'),
             _ => false,
         };
         if split {
@@ -121,18 +127,18 @@ pub fn syllables(word: &str) -> usize {
     }
     let n = w.len();
     let consonant = |i: usize| !is_vowel(i);
-    if groups > 1 && n >= 2 && w[n - 1] == 'e' && consonant(n - 2) {
-        let le = w[n - 2] == 'l' && n >= 3 && consonant(n - 3);
+    if groups > 1 && n >= 2 && w[n - 1] == b'e' && consonant(n - 2) {
+        let le = w[n - 2] == b'l' && n >= 3 && consonant(n - 3);
         if !le {
             groups -= 1;
         }
-    } else if groups > 1 && n >= 3 && (w.ends_with(&['e', 's']) || w.ends_with(&['e', 'd'])) {
+    } else if groups > 1 && n >= 3 && (w.ends_with(b"es") || w.ends_with(b"ed")) {
         let before = w[n - 3];
         let sounded = match w[n - 1] {
-            'd' => matches!(before, 't' | 'd'),
+            b'd' => matches!(before, b't' | b'd'),
             _ => {
-                matches!(before, 's' | 'x' | 'z')
-                    || (n >= 4 && w[n - 3] == 'h' && matches!(w[n - 4], 'c' | 's'))
+                matches!(before, b's' | b'x' | b'z')
+                    || (n >= 4 && w[n - 3] == b'h' && matches!(w[n - 4], b'c' | b's'))
             }
         };
         if !sounded && consonant(n - 3) {
