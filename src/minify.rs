@@ -17,7 +17,10 @@ pub fn html(source: &str) -> Vec<u8> {
     cfg.keep_input_type_text_attr = true;
     cfg.remove_bangs = false;
     cfg.remove_processing_instructions = false;
-    minify_html::minify(source.as_bytes(), &cfg)
+    let mut out = minify_html::minify(source.as_bytes(), &cfg);
+    // minify-html allocates for the whole input; a site holds every page at once.
+    out.shrink_to_fit();
+    out
 }
 
 #[cfg(test)]

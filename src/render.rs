@@ -110,13 +110,15 @@ pub fn render_selected(
         config: &site.parsed.config,
         base_path: site.parsed.config.base_path(),
     };
-    let pages: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = site
+    // Minifying is the costliest step of a page, so it runs inside the parallel map.
+    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>)> = site
         .pages()
         .par_iter()
         .enumerate()
         .filter(|(i, _)| selection.pages.is_none_or(|only| only.contains(i)))
         .map(|(i, page)| {
             let (html, problems) = r.page(i, page);
+            let html = html.map(|h| minify::html(&h));
             (url::output_of_source(&page.path), html, problems)
         })
         .collect();
@@ -126,7 +128,7 @@ pub fn render_selected(
         diagnostics.append(&mut problems);
         match html {
             Ok(html) => {
-                outputs.files.insert(path, minify::html(&html));
+                outputs.files.insert(path, html);
             }
             Err(d) => template_errors.add(d, &path),
         }
@@ -141,7 +143,7 @@ pub fn render_selected(
         for (path, html) in indexes {
             match html {
                 Ok(html) => {
-                    outputs.files.insert(path, minify::html(&html));
+                    outputs.files.insert(path, html);
                 }
                 Err(d) => template_errors.add(d, &path),
             }
@@ -537,7 +539,7 @@ impl Renderer<'_> {
     }
 
     /// Home, glossary index, topic pages and the 404 page.
-    fn indexes(&self) -> Vec<(String, Result<String, Diagnostic>)> {
+    fn indexes(&self) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
         let pages = self.site.pages();
         let mut articles: Vec<&Page> = pages
             .iter()
@@ -611,11 +613,12 @@ impl Renderer<'_> {
             &terms.iter().map(|p| self.link_ref(p)).collect::<Vec<_>>(),
         );
 
-        let index = |template: &str, title: &str, description: &str, path: &str, jsonld: String| {
+        // Contexts share `base`: tera's arrays and maps are reference-counted.
+        let index = |template: &'static str, title: &str, description: &str, path: &str, jsonld: String| {
             let mut context = base.clone();
             context.insert("meta", &self.meta(title, description, path, "website"));
             context.insert_value("jsonld", Value::safe_string(&jsonld));
-            self.render_index(template, &context)
+            (template, context)
         };
         let config = self.config;
         let glossary_description = format!(
@@ -669,12 +672,14 @@ impl Renderer<'_> {
                 ),
             );
             context.insert_value("jsonld", Value::safe_string(""));
-            out.push((
-                format!("topics/{slug}/index.html"),
-                self.render_index("topic.html", &context),
-            ));
+            out.push((format!("topics/{slug}/index.html"), ("topic.html", context)));
         }
-        out
+        out.into_par_iter()
+            .map(|(path, (template, context))| {
+                let html = self.render_index(template, &context);
+                (path, html.map(|h| minify::html(&h)))
+            })
+            .collect()
     }
 
     /// `sitemap.xml`, `robots.txt` and `atom.xml`.
