@@ -1,24 +1,26 @@
 //! A site kept in memory between builds, for `osteon serve`.
 //!
-//! `Project` holds the sources, each file's parse, the theme, the resolved
-//! site and the last good outputs. A change to Markdown files re-reads and
-//! re-parses only those files, resolves the whole site again (cheap: no file
-//! is parsed) and re-renders only the pages whose output can differ. Any other
-//! change (a template, `site.toml`, data, a static file) rebuilds everything.
-//! Both paths run the same stage functions as `build`; a test compares them.
-//! While the site has errors the last good outputs keep being served.
+//! `Project` holds the sources, the theme, the resolved site with its link
+//! indexes, each file's problems and the last good outputs. A change to
+//! Markdown files re-reads and re-parses only those files, updates the
+//! resolved site in place (re-checking only the links the change can affect),
+//! re-checks only those files, and re-renders and re-verifies only the pages
+//! whose output can differ, so a body edit costs the same on any size of site.
+//! Any other change (a template, `site.toml`, data, a static file, a folder)
+//! rebuilds everything. Both paths run the same stage functions as `build`; a
+//! test compares them. While the site has errors the last good outputs keep
+//! being served.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::data::Data;
 use crate::diagnostic::{self, Diagnostic, SourceMap};
 use crate::load::{self, SourceFile, Sources};
-use crate::meta::SiteConfig;
-use crate::parse::{self, Page, Parsed};
+use crate::meta::{Date, SiteConfig};
+use crate::parse::{self, Meta, Page, Parsed};
 use crate::render::{self, Outputs, Selection, Theme};
-use crate::resolve::{self, Site};
+use crate::resolve::{Changed, Files, Resolver, Site};
 use crate::{Options, publishing, url, verify};
 
 pub struct Project {
@@ -27,14 +29,15 @@ pub struct Project {
     /// Problems that only a full reload can change (reading files, config,
     /// data, the theme).
     global_problems: Vec<Diagnostic>,
-    config: Option<SiteConfig>,
-    data: Data,
-    /// Each Markdown file's parse and its problems, by path.
-    pages: BTreeMap<String, (Option<Arc<Page>>, Vec<Diagnostic>)>,
+    /// The resolved site, kept current edit by edit; `None` while `site.toml`
+    /// is unusable.
+    resolver: Option<Resolver>,
+    /// Problems reading or parsing each Markdown file that has some.
+    parse_problems: BTreeMap<String, Vec<Diagnostic>>,
+    /// Publishing warnings of each article that has some, judged on `judged`.
+    publishing_problems: BTreeMap<String, Vec<Diagnostic>>,
+    judged: Option<Date>,
     theme: Option<Theme>,
-    site: Option<Site>,
-    /// Broken links and anchors found by the last resolve.
-    link_problems: Vec<Diagnostic>,
     /// Render problems of each output, so pages not re-rendered keep theirs.
     render_problems: BTreeMap<String, Vec<Diagnostic>>,
     /// The last good outputs: what is served.
@@ -67,12 +70,11 @@ impl Project {
             options: options.clone(),
             sources: Sources::default(),
             global_problems: Vec::new(),
-            config: None,
-            data: Data::default(),
-            pages: BTreeMap::new(),
+            resolver: None,
+            parse_problems: BTreeMap::new(),
+            publishing_problems: BTreeMap::new(),
+            judged: None,
             theme: None,
-            site: None,
-            link_problems: Vec::new(),
             render_problems: BTreeMap::new(),
             outputs: Outputs::default(),
             pending: HashSet::new(),
@@ -98,19 +100,23 @@ impl Project {
             }
             let rel = path.strip_prefix(root).unwrap_or(path);
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if url::is_content(&rel) {
+            // A folder named like a page is still a folder: what was in it is
+            // only found by loading everything again.
+            if url::is_content(&rel) && !root.join(&rel).is_dir() {
                 content.push(rel);
             } else {
                 return self.full();
             }
         }
+        content.sort();
+        content.dedup();
         if content.is_empty() {
             return Ok(Rebuild {
                 ok: !self.has_errors(),
                 ..Rebuild::default()
             });
         }
-        if self.config.is_none() || self.theme.is_none() {
+        if self.resolver.is_none() || self.theme.is_none() {
             return self.full();
         }
         self.content_changed(&content)
@@ -128,29 +134,43 @@ impl Project {
             .as_ref()
             .map_or("/".to_string(), SiteConfig::base_path);
         use rayon::prelude::*;
-        self.pages = sources
+        let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
             .content
             .par_iter()
-            .map(|file| {
-                let (page, problems) = parse::parse_page(file, &base_path);
-                (file.path.clone(), (page.map(Arc::new), problems))
-            })
+            .map(|file| parse::parse_page(file, &base_path))
             .collect();
+        self.parse_problems.clear();
+        let mut pages = Vec::new();
+        for (file, (page, problems)) in sources.content.iter().zip(parsed) {
+            pages.extend(page.map(Arc::new));
+            if !problems.is_empty() {
+                self.parse_problems.insert(file.path.clone(), problems);
+            }
+        }
         let (data, mut problems) = crate::data::parse(&sources.data);
         global.append(&mut problems);
-        self.data = data;
-        self.config = config;
+        let files = Files::from_sources(&sources, self.options.drafts);
+        self.resolver = config.map(|config| {
+            Resolver::new(
+                Parsed {
+                    config,
+                    pages,
+                    data,
+                },
+                files,
+            )
+        });
         self.sources = sources;
         self.source_map = crate::source_map(&self.sources);
-        self.site = self.resolve_site();
         self.theme = None;
-        if let Some(site) = &self.site {
+        if let Some(site) = self.site() {
             match render::load_theme(site, &self.sources) {
                 Ok(theme) => self.theme = Some(theme),
                 Err(mut problems) => global.append(&mut problems),
             }
         }
         self.global_problems = global;
+        self.judge_all();
         self.render_problems.clear();
         let previous = std::mem::take(&mut self.outputs);
         let rendered = self.render(Selection::ALL);
@@ -174,35 +194,37 @@ impl Project {
 
     /// Re-reads and re-parses `paths`, then re-renders the pages they affect.
     fn content_changed(&mut self, paths: &[String]) -> anyhow::Result<Rebuild> {
-        let base_path = self
-            .config
-            .as_ref()
-            .map_or("/".to_string(), SiteConfig::base_path);
-        let old_site = self.site.take();
+        let base_path = self.base_path().unwrap_or_else(|| "/".to_string());
+        let site = self.site().expect("checked by the caller");
+        let before: Vec<Before> = paths.iter().map(|p| Before::of(site, p)).collect();
+        let mut changes = Vec::with_capacity(paths.len());
         for path in paths {
-            let (file, problems) = load::reload_content(&self.options.root, path);
-            self.replace_source(path, file.clone());
-            match file {
-                Some(file) => {
-                    let (page, mut parse_problems) = parse::parse_page(&file, &base_path);
-                    parse_problems.extend(problems);
-                    self.source_map.insert(path, &file.text);
-                    self.pages
-                        .insert(path.clone(), (page.map(Arc::new), parse_problems));
-                }
-                None if problems.is_empty() => {
-                    self.pages.remove(path);
-                }
-                None => {
-                    self.pages.insert(path.clone(), (None, problems));
-                }
+            let (file, mut problems) = load::reload_content(&self.options.root, path);
+            let mut page = None;
+            if let Some(file) = &file {
+                let (parsed, mut parse_problems) = parse::parse_page(file, &base_path);
+                parse_problems.append(&mut problems);
+                problems = parse_problems;
+                self.source_map.insert(path, &file.text);
+                page = parsed.map(Arc::new);
             }
+            self.parse_problems.remove(path);
+            if !problems.is_empty() {
+                self.parse_problems.insert(path.clone(), problems);
+            }
+            changes.push(Changed {
+                path: path.clone(),
+                exists: file.is_some(),
+                page,
+            });
+            self.replace_source(path, file);
         }
-        self.site = self.resolve_site();
-        let (Some(site), Some(old)) = (&self.site, &old_site) else {
-            return self.full();
-        };
-        let (pages, indexes) = affected(old, site, paths);
+        let resolver = self.resolver.as_mut().expect("checked by the caller");
+        resolver.update(changes);
+        self.judge(paths);
+        let resolver = self.resolver.as_ref().expect("checked by the caller");
+        let site = resolver.site();
+        let (pages, indexes) = affected(&before, site);
         let mut selected: HashSet<usize> = pages;
         for path in std::mem::take(&mut self.pending) {
             if let Some(i) = site.position(&path) {
@@ -216,9 +238,10 @@ impl Project {
             assets: false,
         });
         // Outputs of pages that are gone.
+        let site = self.site().expect("checked by the caller");
         let removed: Vec<String> = paths
             .iter()
-            .filter(|p| self.site.as_ref().is_some_and(|s| s.position(p).is_none()))
+            .filter(|p| site.position(p).is_none())
             .map(|p| url::output_of_source(p))
             .filter(|o| self.outputs.files.contains_key(o))
             .collect();
@@ -230,7 +253,8 @@ impl Project {
             }
             rebuild.removed = removed;
         } else {
-            let site = self.site.as_ref().expect("resolved above");
+            let site = self.resolver.as_ref().map(Resolver::site);
+            let site = site.expect("checked by the caller");
             self.pending
                 .extend(selected.iter().map(|&i| site.pages()[i].path.clone()));
             self.pending.extend(paths.iter().cloned());
@@ -254,39 +278,73 @@ impl Project {
         }
     }
 
-    /// Resolves the cached pages; `None` when `site.toml` is unusable.
-    fn resolve_site(&mut self) -> Option<Site> {
-        let config = self.config.clone()?;
-        let parsed = Parsed {
-            config,
-            pages: self.pages.values().filter_map(|(p, _)| p.clone()).collect(),
-            data: self.data.clone(),
+    fn site(&self) -> Option<&Site> {
+        self.resolver.as_ref().map(Resolver::site)
+    }
+
+    /// The path every URL of the site starts with (`/`, or `/sub/` for a site
+    /// published under a folder); `None` while `site.toml` is unusable.
+    pub fn base_path(&self) -> Option<String> {
+        self.site().map(|site| site.parsed.config.base_path())
+    }
+
+    /// Runs the publishing checks on every article, judged on today's date.
+    fn judge_all(&mut self) {
+        self.publishing_problems.clear();
+        let today = self.options.today();
+        self.judged = Some(today);
+        let Some(site) = self.resolver.as_ref().map(Resolver::site) else {
+            return;
         };
-        let content: Vec<String> = self
-            .sources
-            .content
-            .iter()
-            .map(|f| f.path.clone())
-            .collect();
-        let assets: HashSet<String> = self
-            .sources
-            .assets
-            .iter()
-            .map(|a| a.output.clone())
-            .collect();
-        let inputs = resolve::Inputs {
-            sources: &content,
-            assets: &assets,
-            drafts: self.options.drafts,
+        let policy = publishing::Policy::new(&site.parsed.config, today);
+        for d in publishing::check(site, &self.sources, &policy) {
+            self.publishing_problems
+                .entry(d.file.clone())
+                .or_default()
+                .push(d);
+        }
+    }
+
+    /// Runs the publishing checks on the articles at `paths` alone.
+    fn judge(&mut self, paths: &[String]) {
+        let Some(site) = self.resolver.as_ref().map(Resolver::site) else {
+            return;
         };
-        let (site, problems) = resolve::resolve(parsed, &inputs);
-        self.link_problems = problems;
-        Some(site)
+        let today = self.judged.unwrap_or_else(|| self.options.today());
+        let policy = publishing::Policy::new(&site.parsed.config, today);
+        for path in paths {
+            self.publishing_problems.remove(path);
+            let Some(i) = site.position(path) else {
+                continue;
+            };
+            let page = &site.pages()[i];
+            let Ok(at) = self
+                .sources
+                .content
+                .binary_search_by(|f| f.path.as_str().cmp(path))
+            else {
+                continue;
+            };
+            if !matches!(page.meta, Meta::Article(_)) {
+                continue;
+            }
+            // The checks take a site and its sources; give them this page alone.
+            let alone = Site::alone(site.parsed.config.clone(), Arc::clone(page));
+            let sources = Sources {
+                content: vec![self.sources.content[at].clone()],
+                ..Sources::default()
+            };
+            let problems = publishing::check(&alone, &sources, &policy);
+            if !problems.is_empty() {
+                self.publishing_problems.insert(path.clone(), problems);
+            }
+        }
     }
 
     /// Renders a selection; returns the new outputs and their problems.
     fn render(&mut self, selection: Selection) -> (Outputs, usize) {
-        let (Some(site), Some(theme)) = (&self.site, &self.theme) else {
+        let (Some(site), Some(theme)) = (self.resolver.as_ref().map(Resolver::site), &self.theme)
+        else {
             return (Outputs::default(), 0);
         };
         let (outputs, problems) = render::render_selected(site, &self.sources, theme, selection);
@@ -315,24 +373,20 @@ impl Project {
 
     /// Gathers every problem; applies the rendered outputs if there is none.
     fn finish(&mut self, (rendered, count): (Outputs, usize), full: bool) -> Rebuild {
+        if self.judged != Some(self.options.today()) {
+            // A new day: any article may have become overdue.
+            self.judge_all();
+        }
         let mut diagnostics = self.global_problems.clone();
-        for (_, problems) in self.pages.values() {
-            diagnostics.extend(problems.iter().cloned());
+        diagnostics.extend(self.parse_problems.values().flatten().cloned());
+        if let Some(resolver) = &self.resolver {
+            diagnostics.extend(resolver.problems().cloned());
         }
-        diagnostics.extend(self.link_problems.iter().cloned());
-        if let Some(site) = &self.site {
-            let policy = publishing::Policy::new(&site.parsed.config, self.options.today());
-            diagnostics.extend(publishing::check(site, &self.sources, &policy));
-        }
-        for problems in self.render_problems.values() {
-            diagnostics.extend(problems.iter().cloned());
-        }
-        let mut candidate_ok = !diagnostics.iter().any(Diagnostic::is_error) && self.site.is_some();
-        if candidate_ok {
-            let base_path = self
-                .config
-                .as_ref()
-                .map_or("/".to_string(), SiteConfig::base_path);
+        diagnostics.extend(self.publishing_problems.values().flatten().cloned());
+        diagnostics.extend(self.render_problems.values().flatten().cloned());
+        let base_path = self.base_path();
+        let mut candidate_ok = !diagnostics.iter().any(Diagnostic::is_error) && base_path.is_some();
+        if let (true, Some(base_path)) = (candidate_ok, base_path) {
             let problems = if full {
                 verify::verify(&rendered, &base_path, &self.sources.template_dir)
             } else {
@@ -394,57 +448,59 @@ impl Project {
     }
 }
 
-/// The pages whose output can change when `paths` change, by index into the
-/// new site, and whether the indexes (home, topics, glossary, sitemap, feed)
-/// must be rendered again.
+/// What an edited page showed other pages before the edit: its front matter
+/// and the pages it links to or is linked from.
+struct Before {
+    path: String,
+    meta: Option<Meta>,
+    links: HashSet<String>,
+}
+
+impl Before {
+    fn of(site: &Site, path: &str) -> Before {
+        let at = site.position(path);
+        Before {
+            path: path.to_string(),
+            meta: at.map(|i| site.pages()[i].meta.clone()),
+            links: at.map(|i| neighbours(site, i)).unwrap_or_default(),
+        }
+    }
+}
+
+fn neighbours(site: &Site, i: usize) -> HashSet<String> {
+    site.outlinks[i]
+        .iter()
+        .chain(&site.backlinks[i])
+        .map(|&j| site.pages()[j].path.clone())
+        .collect()
+}
+
+/// The pages whose output can change by the edits `before` describes, by
+/// index into the new site, and whether the indexes (home, topics, glossary,
+/// sitemap, feed) must be rendered again.
 ///
 /// A page shows its own body, the titles of the pages linking to it and of the
 /// pages it links to, and the summaries of the glossary entries it links to.
 /// So a body edit re-renders the page; a changed title, summary, date or topic
 /// also re-renders every page linking to it or linked from it; a changed set of
 /// links re-renders the pages gained or lost as link targets.
-fn affected(old: &Site, new: &Site, paths: &[String]) -> (HashSet<usize>, bool) {
+fn affected(before: &[Before], site: &Site) -> (HashSet<usize>, bool) {
     let mut pages = HashSet::new();
     let mut indexes = false;
-    let targets = |site: &Site, i: usize| -> Vec<String> {
-        site.outlinks[i]
-            .iter()
-            .chain(&site.backlinks[i])
-            .map(|&j| site.pages()[j].path.clone())
-            .collect()
-    };
-    for path in paths {
-        let before = old.position(path);
-        let after = new.position(path);
+    for old in before {
+        let after = site.position(&old.path);
         if let Some(i) = after {
             pages.insert(i);
         }
-        let meta_changed = match (before, after) {
-            (Some(b), Some(a)) => old.pages()[b].meta != new.pages()[a].meta,
-            (None, None) => false,
-            _ => true,
-        };
-        let old_links: HashSet<String> = before
-            .map(|b| targets(old, b))
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        let new_links: HashSet<String> = after
-            .map(|a| targets(new, a))
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        let neighbours: Vec<&String> = if meta_changed {
+        let meta_changed = old.meta.as_ref() != after.map(|i| &site.pages()[i].meta);
+        let new_links = after.map(|i| neighbours(site, i)).unwrap_or_default();
+        let changed: Vec<&String> = if meta_changed {
             indexes = true;
-            old_links.union(&new_links).collect()
+            old.links.union(&new_links).collect()
         } else {
-            old_links.symmetric_difference(&new_links).collect()
+            old.links.symmetric_difference(&new_links).collect()
         };
-        for neighbour in neighbours {
-            if let Some(j) = new.position(neighbour) {
-                pages.insert(j);
-            }
-        }
+        pages.extend(changed.into_iter().filter_map(|p| site.position(p)));
     }
     (pages, indexes)
 }

@@ -1,14 +1,20 @@
 //! The only stage that looks across files: which pages are published, whether
 //! every link and `#anchor` lands, and which pages link to each page.
+//!
+//! [`Resolver`] does the work and keeps its indexes, so `serve` can update a
+//! resolved site in place: an edit re-checks the links of the changed pages and
+//! of the pages whose links can land differently because of it, nothing else.
+//! A build is the same code run once over every page.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
-use crate::load::Section;
+use crate::load::{Section, Sources};
 use crate::markdown::{Link, Target};
+use crate::meta::SiteConfig;
 use crate::parse::{Page, Parsed};
 use crate::url;
 
@@ -37,9 +43,25 @@ impl Site {
     pub fn pages(&self) -> &[Arc<Page>] {
         &self.parsed.pages
     }
+
+    /// A site of one page and no links, for the checks that look at a page
+    /// alone (the publishing checks take a whole site).
+    pub fn alone(config: SiteConfig, page: Arc<Page>) -> Site {
+        let index = HashMap::from([(page.path.clone(), 0)]);
+        Site {
+            parsed: Parsed {
+                config,
+                pages: vec![page],
+                data: Default::default(),
+            },
+            backlinks: vec![Vec::new()],
+            outlinks: vec![Vec::new()],
+            index,
+        }
+    }
 }
 
-/// Everything `resolve` needs besides the parsed pages.
+/// Everything `resolve` needs besides the parsed pages, borrowed.
 pub struct Inputs<'a> {
     /// Paths of every Markdown source that exists, parsed or not.
     pub sources: &'a [String],
@@ -48,81 +70,371 @@ pub struct Inputs<'a> {
     pub drafts: bool,
 }
 
-pub fn resolve(mut parsed: Parsed, inputs: &Inputs) -> (Site, Vec<Diagnostic>) {
-    let drafts: HashSet<String> = parsed
-        .pages
-        .iter()
-        .filter(|p| p.meta.draft() && !inputs.drafts)
-        .map(|p| p.path.clone())
-        .collect();
-    parsed.pages.retain(|p| !drafts.contains(&p.path));
-    parsed.pages.sort_by(|a, b| a.path.cmp(&b.path));
-    let index: HashMap<String, usize> = parsed
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.path.clone(), i))
-        .collect();
-    let known = Known {
-        index: &index,
-        pages: &parsed.pages,
-        sources: inputs.sources,
-        lower: inputs
-            .sources
-            .iter()
-            .map(|s| (s.to_lowercase(), s.as_str()))
-            .collect(),
-        drafts: &drafts,
-        assets: inputs.assets,
-    };
-    let checked: Vec<(Vec<usize>, Vec<Diagnostic>)> = parsed
-        .pages
-        .par_iter()
-        .map(|page| check_links(page, &known))
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut outlinks = Vec::with_capacity(checked.len());
-    for (targets, mut problems) in checked {
-        outlinks.push(targets);
-        diagnostics.append(&mut problems);
+/// Everything `resolve` needs besides the parsed pages: the files a link may
+/// name and whether drafts are published.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    /// Paths of every Markdown source that exists, parsed or not, sorted.
+    sources: Vec<String>,
+    /// Each source by its lowercase path (the last in order on a tie), for
+    /// the letter-case hint.
+    lower: HashMap<String, String>,
+    /// Output paths of the static files (`img/a.png`).
+    assets: HashSet<String>,
+    drafts: bool,
+}
+
+impl Files {
+    pub fn from_sources(sources: &Sources, drafts: bool) -> Files {
+        Files::new(
+            sources.content.iter().map(|f| f.path.clone()).collect(),
+            sources.assets.iter().map(|a| a.output.clone()).collect(),
+            drafts,
+        )
     }
-    let mut backlinks = vec![Vec::new(); parsed.pages.len()];
-    for (from, targets) in outlinks.iter().enumerate() {
-        for &to in targets {
-            if to != from {
-                backlinks[to].push(from);
+
+    fn new(mut sources: Vec<String>, assets: HashSet<String>, drafts: bool) -> Files {
+        sources.sort();
+        sources.dedup();
+        let lower = sources
+            .iter()
+            .map(|s| (s.to_lowercase(), s.clone()))
+            .collect();
+        Files {
+            sources,
+            lower,
+            assets,
+            drafts,
+        }
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.sources
+            .binary_search_by(|s| s.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// Records whether the source `path` exists; returns whether that changed.
+    fn set_exists(&mut self, path: &str, exists: bool) -> bool {
+        let lower = path.to_lowercase();
+        match (
+            self.sources.binary_search_by(|s| s.as_str().cmp(path)),
+            exists,
+        ) {
+            (Err(at), true) => {
+                self.sources.insert(at, path.to_string());
+                let entry = self.lower.entry(lower).or_default();
+                if entry.as_str() < path {
+                    *entry = path.to_string();
+                }
+                true
+            }
+            (Ok(at), false) => {
+                self.sources.remove(at);
+                if self.lower.get(&lower).is_some_and(|s| s == path) {
+                    // Another source may differ from it only in letter case.
+                    let next = self.sources.iter().rfind(|s| s.to_lowercase() == lower);
+                    match next {
+                        Some(next) => self.lower.insert(lower, next.clone()),
+                        None => self.lower.remove(&lower),
+                    };
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<&Inputs<'_>> for Files {
+    fn from(inputs: &Inputs) -> Files {
+        Files::new(
+            inputs.sources.to_vec(),
+            inputs.assets.clone(),
+            inputs.drafts,
+        )
+    }
+}
+
+/// Resolves a whole site: its published pages, their links and backlinks, and
+/// every broken link and anchor.
+pub fn resolve(parsed: Parsed, files: impl Into<Files>) -> (Site, Vec<Diagnostic>) {
+    let resolver = Resolver::new(parsed, files.into());
+    let problems = resolver.problems().cloned().collect();
+    (resolver.site, problems)
+}
+
+/// A Markdown source as it is after an edit.
+#[derive(Clone, Debug)]
+pub struct Changed {
+    pub path: String,
+    /// Whether the file exists; it may exist and have failed to parse.
+    pub exists: bool,
+    pub page: Option<Arc<Page>>,
+}
+
+/// A resolved site and the indexes that let it be updated in place.
+#[derive(Clone, Debug)]
+pub struct Resolver {
+    site: Site,
+    files: Files,
+    /// Drafts left out of the site.
+    drafts: HashSet<String>,
+    /// The link problems of each published page that has some.
+    problems: BTreeMap<String, Vec<Diagnostic>>,
+    /// Link targets that are not published pages → the pages linking there.
+    /// A page must be re-checked when such a target appears or changes.
+    dangling: HashMap<String, BTreeSet<String>>,
+    /// Each page → its link targets that are not published (`dangling` inverted).
+    dangles: HashMap<String, Vec<String>>,
+}
+
+impl Resolver {
+    pub fn new(mut parsed: Parsed, files: Files) -> Resolver {
+        let drafts: HashSet<String> = parsed
+            .pages
+            .iter()
+            .filter(|p| p.meta.draft() && !files.drafts)
+            .map(|p| p.path.clone())
+            .collect();
+        parsed.pages.retain(|p| !drafts.contains(&p.path));
+        parsed.pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let n = parsed.pages.len();
+        let index = index_of(&parsed.pages);
+        let mut resolver = Resolver {
+            site: Site {
+                parsed,
+                backlinks: vec![Vec::new(); n],
+                outlinks: vec![Vec::new(); n],
+                index,
+            },
+            files,
+            drafts,
+            problems: BTreeMap::new(),
+            dangling: HashMap::new(),
+            dangles: HashMap::new(),
+        };
+        resolver.relink(&(0..n).collect::<Vec<_>>());
+        resolver
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    pub fn into_site(self) -> Site {
+        self.site
+    }
+
+    /// Every broken link and anchor, by page.
+    pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems.values().flatten()
+    }
+
+    /// Applies edited sources and re-checks the links they can affect: their
+    /// own; those of the pages linking to a page that appeared, disappeared or
+    /// changed its anchors; and, when a file appeared or went, every link that
+    /// lands nowhere (its hint names the other files).
+    pub fn update(&mut self, changes: Vec<Changed>) {
+        let mut recheck: BTreeSet<String> = BTreeSet::new();
+        let mut files_changed = false;
+        for change in &changes {
+            files_changed |= self.files.set_exists(&change.path, change.exists);
+            self.drafts.remove(&change.path);
+            let published = change.page.as_ref().filter(|p| {
+                let draft = p.meta.draft() && !self.files.drafts;
+                if draft {
+                    self.drafts.insert(p.path.clone());
+                }
+                !draft
+            });
+            if let Some(pages) = self.dangling.get(&change.path) {
+                recheck.extend(pages.iter().cloned());
+            }
+            if let Some(old) = self.site.position(&change.path) {
+                let page = &self.site.parsed.pages[old];
+                if published.is_none_or(|new| !same_anchors(page, new)) {
+                    let pages = self.site.pages();
+                    recheck.extend(
+                        self.site.backlinks[old]
+                            .iter()
+                            .map(|&j| pages[j].path.clone()),
+                    );
+                }
+            }
+            if published.is_some() {
+                recheck.insert(change.path.clone());
+            }
+        }
+        if files_changed {
+            recheck.extend(self.dangling.values().flatten().cloned());
+        }
+        self.replace_pages(changes);
+        let pages: Vec<usize> = recheck
+            .iter()
+            .filter_map(|p| self.site.position(p))
+            .collect();
+        self.relink(&pages);
+    }
+
+    /// Puts the changed pages in the site, in path order, and keeps every
+    /// index pointing at the same pages.
+    fn replace_pages(&mut self, changes: Vec<Changed>) {
+        let mut gone = HashSet::new();
+        let mut added = Vec::new();
+        for change in changes {
+            let new = change.page.filter(|p| !self.drafts.contains(&p.path));
+            match (self.site.position(&change.path), new) {
+                (Some(i), Some(page)) => self.site.parsed.pages[i] = page,
+                (Some(i), None) => {
+                    self.unlink(i);
+                    gone.insert(change.path);
+                }
+                (None, Some(page)) => added.push(page),
+                (None, None) => {}
+            }
+        }
+        if gone.is_empty() && added.is_empty() {
+            return;
+        }
+        let site = &mut self.site;
+        let old_pages = std::mem::take(&mut site.parsed.pages);
+        let mut pages: Vec<Arc<Page>> = old_pages
+            .iter()
+            .filter(|p| !gone.contains(&p.path))
+            .cloned()
+            .chain(added)
+            .collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        site.index = index_of(&pages);
+        let moved: Vec<Option<usize>> = old_pages
+            .iter()
+            .map(|p| site.index.get(&p.path).copied())
+            .collect();
+        let remap = |list: &[usize]| list.iter().filter_map(|&j| moved[j]).collect();
+        let mut outlinks = vec![Vec::new(); pages.len()];
+        let mut backlinks = vec![Vec::new(); pages.len()];
+        for (old, new) in moved.iter().enumerate() {
+            if let Some(new) = *new {
+                outlinks[new] = remap(&site.outlinks[old]);
+                backlinks[new] = remap(&site.backlinks[old]);
+            }
+        }
+        site.parsed.pages = pages;
+        site.outlinks = outlinks;
+        site.backlinks = backlinks;
+    }
+
+    /// Checks the links of `pages` again and updates the links, backlinks and
+    /// problems that depend on them.
+    fn relink(&mut self, pages: &[usize]) {
+        let known = Known {
+            index: &self.site.index,
+            pages: &self.site.parsed.pages,
+            files: &self.files,
+            drafts: &self.drafts,
+        };
+        let checked: Vec<(usize, Checked)> = pages
+            .par_iter()
+            .map(|&i| (i, check_links(&self.site.parsed.pages[i], &known)))
+            .collect();
+        let mut unsorted = HashSet::new();
+        for (i, checked) in checked {
+            self.unlink(i);
+            for &to in &checked.targets {
+                if to != i {
+                    self.site.backlinks[to].push(i);
+                    unsorted.insert(to);
+                }
+            }
+            self.site.outlinks[i] = checked.targets;
+            let path = &self.site.parsed.pages[i].path;
+            if !checked.problems.is_empty() {
+                self.problems.insert(path.clone(), checked.problems);
+            }
+            for target in &checked.dangling {
+                self.dangling
+                    .entry(target.clone())
+                    .or_default()
+                    .insert(path.clone());
+            }
+            if !checked.dangling.is_empty() {
+                self.dangles.insert(path.clone(), checked.dangling);
+            }
+        }
+        let pages = &self.site.parsed.pages;
+        for to in unsorted {
+            self.site.backlinks[to].sort_by(|&a, &b| {
+                let (a, b) = (&pages[a], &pages[b]);
+                (a.section, a.meta.title(), &a.path).cmp(&(b.section, b.meta.title(), &b.path))
+            });
+        }
+    }
+
+    /// Forgets what page `i`'s links found: its backlinks elsewhere, its
+    /// problems and its dangling targets.
+    fn unlink(&mut self, i: usize) {
+        for to in std::mem::take(&mut self.site.outlinks[i]) {
+            self.site.backlinks[to].retain(|&from| from != i);
+        }
+        let path = &self.site.parsed.pages[i].path;
+        self.problems.remove(path);
+        for target in self.dangles.remove(path).unwrap_or_default() {
+            if let Some(pages) = self.dangling.get_mut(&target) {
+                pages.remove(path);
+                if pages.is_empty() {
+                    self.dangling.remove(&target);
+                }
             }
         }
     }
-    for list in &mut backlinks {
-        list.sort_by(|&a, &b| {
-            let (a, b) = (&parsed.pages[a], &parsed.pages[b]);
-            (a.section, a.meta.title(), &a.path).cmp(&(b.section, b.meta.title(), &b.path))
-        });
-        list.dedup();
-    }
-    let site = Site {
-        parsed,
-        backlinks,
-        outlinks,
-        index,
-    };
-    (site, diagnostics)
+}
+
+fn index_of(pages: &[Arc<Page>]) -> HashMap<String, usize> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.clone(), i))
+        .collect()
+}
+
+/// Whether links to `#anchors` of the two versions of a page land (and are
+/// hinted) the same.
+fn same_anchors(old: &Page, new: &Page) -> bool {
+    old.body.ids == new.body.ids
+        && old.body.headings.len() == new.body.headings.len()
+        && old
+            .body
+            .headings
+            .iter()
+            .zip(&new.body.headings)
+            .all(|(a, b)| a.id == b.id)
 }
 
 struct Known<'a> {
     index: &'a HashMap<String, usize>,
     pages: &'a [Arc<Page>],
-    sources: &'a [String],
-    lower: HashMap<String, &'a str>,
+    files: &'a Files,
     drafts: &'a HashSet<String>,
-    assets: &'a HashSet<String>,
 }
 
-/// Checks one page's links; returns the pages it links to and the problems.
-fn check_links(page: &Page, known: &Known) -> (Vec<usize>, Vec<Diagnostic>) {
-    let mut targets = Vec::new();
-    let mut problems = Vec::new();
+/// What checking one page's links found.
+struct Checked {
+    /// The pages it links to, in order of first link.
+    targets: Vec<usize>,
+    problems: Vec<Diagnostic>,
+    /// The Markdown paths it links to that are not published pages.
+    dangling: Vec<String>,
+}
+
+/// Checks one page's links.
+fn check_links(page: &Page, known: &Known) -> Checked {
+    let mut checked = Checked {
+        targets: Vec::new(),
+        problems: Vec::new(),
+        dangling: Vec::new(),
+    };
+    let problems = &mut checked.problems;
     for link in &page.body.links {
         match &link.target {
             Target::External | Target::Absolute => {}
@@ -133,8 +445,8 @@ fn check_links(page: &Page, known: &Known) -> (Vec<usize>, Vec<Diagnostic>) {
             }
             Target::Source { path, fragment } => match known.index.get(path) {
                 Some(&i) => {
-                    if !targets.contains(&i) {
-                        targets.push(i);
+                    if !checked.targets.contains(&i) {
+                        checked.targets.push(i);
                     }
                     if let Some(fragment) = fragment
                         && let Some(d) = check_anchor(page, &known.pages[i], fragment, link)
@@ -142,11 +454,16 @@ fn check_links(page: &Page, known: &Known) -> (Vec<usize>, Vec<Diagnostic>) {
                         problems.push(d);
                     }
                 }
-                None => problems.extend(missing_page(page, link, path, known)),
+                None => {
+                    if !checked.dangling.contains(path) {
+                        checked.dangling.push(path.clone());
+                    }
+                    problems.extend(missing_page(page, link, path, known));
+                }
             },
             Target::Static(path) => {
                 let output = path.strip_prefix("static/").unwrap_or(path);
-                if !known.assets.contains(output) {
+                if !known.files.assets.contains(output) {
                     problems.push(
                         broken(page, link, format!("`{}` does not exist", link.dest)).with_hint(
                             "files linked from Markdown must be under the site's static/ folder",
@@ -163,7 +480,7 @@ fn check_links(page: &Page, known: &Known) -> (Vec<usize>, Vec<Diagnostic>) {
             }
         }
     }
-    (targets, problems)
+    checked
 }
 
 fn broken(page: &Page, link: &Link, message: String) -> Diagnostic {
@@ -184,7 +501,7 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
             .with_hint("drafts are not published; link to it once `draft = true` is removed"),
         );
     }
-    if known.sources.iter().any(|s| s == path) {
+    if known.files.exists(path) {
         return None;
     }
     if !path.ends_with(".md") || !url::is_content(path) {
@@ -206,7 +523,7 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
         "this {what} points to `{}`, which does not exist",
         link.dest
     );
-    if let Some(exact) = known.lower.get(&path.to_lowercase()) {
+    if let Some(exact) = known.files.lower.get(&path.to_lowercase()) {
         return Some(
             broken(page, link, format!("{message} (the letter case differs)")).with_hint(format!(
                 "web servers treat letter case as different; write `{}`",
@@ -216,6 +533,7 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
     }
     let name = path.rsplit('/').next().unwrap_or(path);
     if let Some(elsewhere) = known
+        .files
         .sources
         .iter()
         .find(|s| s.rsplit('/').next() == Some(name))
@@ -227,6 +545,7 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
         )));
     }
     let candidates: Vec<String> = known
+        .files
         .sources
         .iter()
         .map(|s| url::relative(&page.path, s))

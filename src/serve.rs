@@ -34,7 +34,6 @@ use tokio_stream::{Stream, StreamExt as _};
 use crate::Options;
 use crate::diagnostic::{Diagnostic, SourceMap, render_human};
 use crate::load::Section;
-use crate::meta::SiteConfig;
 use crate::project::{Project, Rebuild};
 
 /// Where open pages listen for reloads.
@@ -167,7 +166,7 @@ impl Live {
     pub fn new(project: Project) -> Live {
         let served = Served {
             overlay: overlay(project.diagnostics(), project.source_map()),
-            base_path: base_path(&project).unwrap_or_else(|| "/".to_string()),
+            base_path: project.base_path().unwrap_or_else(|| "/".to_string()),
             project,
             reloads: 0,
         };
@@ -192,7 +191,7 @@ impl Live {
             !rebuild.changed.is_empty() || !rebuild.removed.is_empty() || overlay != site.overlay;
         site.overlay = overlay;
         if rebuild.ok
-            && let Some(base_path) = base_path(&site.project)
+            && let Some(base_path) = site.project.base_path()
         {
             site.base_path = base_path;
         }
@@ -218,15 +217,6 @@ impl Live {
             problems,
         })
     }
-}
-
-/// The path part of `base_url`, from the project's `site.toml` (or the override).
-fn base_path(project: &Project) -> Option<String> {
-    let mut config: SiteConfig = toml::from_str(project.source_map().text("site.toml")).ok()?;
-    if let Some(url) = &project.options().base_url {
-        config.base_url = url.clone();
-    }
-    Some(config.base_path())
 }
 
 /// The project's diagnostics rendered for the terminal, if there are any.
