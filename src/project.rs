@@ -45,6 +45,8 @@ pub struct Project {
     /// Pages rendered while the site had errors, not yet applied to `outputs`.
     pending: HashSet<String>,
     pending_indexes: bool,
+    /// The last render of everything failed: the next rebuild renders all.
+    pending_all: bool,
     diagnostics: Vec<Diagnostic>,
     source_map: SourceMap,
 }
@@ -79,6 +81,7 @@ impl Project {
             outputs: Outputs::default(),
             pending: HashSet::new(),
             pending_indexes: false,
+            pending_all: false,
             diagnostics: Vec::new(),
             source_map: SourceMap::default(),
         };
@@ -171,11 +174,22 @@ impl Project {
         }
         self.global_problems = global;
         self.judge_all();
+        Ok(self.render_all())
+    }
+
+    /// Renders and verifies every output and, if the site is good, serves
+    /// exactly those.
+    fn render_all(&mut self) -> Rebuild {
         self.render_problems.clear();
         let previous = std::mem::take(&mut self.outputs);
         let rendered = self.render(Selection::ALL);
         let mut rebuild = self.finish(rendered, true);
+        // Until a render of everything succeeds, a partial one would leave
+        // pages missing or stale.
+        self.pending_all = !rebuild.ok;
         if rebuild.ok {
+            self.pending.clear();
+            self.pending_indexes = false;
             rebuild
                 .changed
                 .retain(|path| previous.files.get(path) != self.outputs.files.get(path));
@@ -189,7 +203,7 @@ impl Project {
             // Keep serving what was good before.
             self.outputs = previous;
         }
-        Ok(rebuild)
+        rebuild
     }
 
     /// Re-reads and re-parses `paths`, then re-renders the pages they affect.
@@ -222,6 +236,9 @@ impl Project {
         let resolver = self.resolver.as_mut().expect("checked by the caller");
         resolver.update(changes);
         self.judge(paths);
+        if self.pending_all {
+            return Ok(self.render_all());
+        }
         let resolver = self.resolver.as_ref().expect("checked by the caller");
         let site = resolver.site();
         let (pages, indexes) = affected(&before, site);

@@ -36,6 +36,27 @@ fn assert_same_as_cold(site: &Site, project: &Project) {
     }
 }
 
+/// Asserts that the project reports exactly what a cold check reports.
+#[track_caller]
+fn assert_same_diagnostics(site: &Site, project: &Project) {
+    let (sources, mut cold) = load::load(site.path()).unwrap();
+    cold.extend(compile(&sources, &options(site)).diagnostics);
+    osteon::diagnostic::sort(&mut cold);
+    assert_eq!(project.diagnostics(), cold.as_slice());
+}
+
+fn titled(title: &str) -> String {
+    ARTICLE.replace("title = \"A\"", &format!("title = \"{title}\""))
+}
+
+fn codes_by_file(project: &Project) -> Vec<(&str, &str)> {
+    project
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str()))
+        .collect()
+}
+
 fn rebuild(project: &mut Project, site: &Site, paths: &[&str]) -> Rebuild {
     let paths: Vec<std::path::PathBuf> = paths.iter().map(|p| site.path().join(p)).collect();
     let refs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
@@ -193,4 +214,197 @@ fn data_and_config_edits_rebuild_what_uses_them() {
     assert!(
         String::from_utf8_lossy(project.output("index.html").unwrap()).contains("Renamed site")
     );
+}
+
+/// Three pages linking to b, one with an anchor: what an edit of b changes
+/// elsewhere.
+fn linked_fixture() -> Site {
+    Site::new(&format!(
+        "//- articles/a.md\n{}\n## Start\n\nRead [b risks](b.md#risks).\n\
+         //- articles/b.md\n{}\n## Risks\n\nBody of b, see [a](a.md).\n\
+         //- articles/c.md\n{}\nSee [b](b.md).\n",
+        titled("Ay"),
+        titled("Bee"),
+        titled("Cee")
+    ))
+}
+
+#[test]
+fn removing_a_heading_another_page_links_to_breaks_that_page() {
+    let site = linked_fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    let good = project.outputs().clone();
+    site.write(
+        "articles/b.md",
+        &format!(
+            "{}\n## Dangers\n\nBody of b, see [a](a.md).\n",
+            titled("Bee")
+        ),
+    );
+    let r = rebuild(&mut project, &site, &["articles/b.md"]);
+    assert!(!r.ok);
+    assert_eq!(
+        codes_by_file(&project),
+        [("broken-anchor", "articles/a.md")]
+    );
+    assert_same_diagnostics(&site, &project);
+    assert_eq!(project.outputs(), &good);
+
+    // The heading back under its old name: the link lands again.
+    site.write(
+        "articles/b.md",
+        &format!("{}\n## Risks\n\nBody of b, see [a](a.md).\n", titled("Bee")),
+    );
+    let r = rebuild(&mut project, &site, &["articles/b.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+}
+
+#[test]
+fn renaming_a_title_updates_the_backlinks_shown_on_other_pages() {
+    let site = Site::new(&format!(
+        "//- glossary/t.md\n+++\nterm = \"T\"\nsummary = \"A term.\"\n+++\nA term.\n\
+         //- articles/a.md\n{}\nOn [t](../glossary/t.md).\n\
+         //- articles/c.md\n{}\nAlso on [t](../glossary/t.md).\n",
+        titled("Ay"),
+        titled("Cee")
+    ));
+    let mut project = Project::open(&options(&site)).unwrap();
+    // The entry lists the pages mentioning it by title.
+    let backlinks = |project: &Project| {
+        let page = String::from_utf8_lossy(project.output("glossary/t/index.html").unwrap());
+        let list = &page[page.find("Pages that mention this").unwrap()..];
+        ["Ay", "Cee", "Zed"]
+            .into_iter()
+            .filter_map(|title| list.find(&format!(">{title}<")).map(|at| (at, title)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_values()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(backlinks(&project), ["Ay", "Cee"]);
+
+    site.write(
+        "articles/a.md",
+        &format!("{}\nOn [t](../glossary/t.md).\n", titled("Zed")),
+    );
+    let r = rebuild(&mut project, &site, &["articles/a.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert!(
+        r.changed.contains(&"glossary/t/index.html".to_string()),
+        "{r:?}"
+    );
+    assert_eq!(backlinks(&project), ["Cee", "Zed"]);
+    assert_same_as_cold(&site, &project);
+}
+
+#[test]
+fn deleting_a_linked_article_breaks_its_linkers_and_adding_it_back_mends_them() {
+    let site = linked_fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    let good = project.outputs().clone();
+    let b = site.read("articles/b.md");
+    std::fs::remove_file(site.path().join("articles/b.md")).unwrap();
+    let r = rebuild(&mut project, &site, &["articles/b.md"]);
+    assert!(!r.ok);
+    assert_eq!(
+        codes_by_file(&project),
+        [
+            ("broken-link", "articles/a.md"),
+            ("broken-link", "articles/c.md")
+        ]
+    );
+    assert_same_diagnostics(&site, &project);
+    assert_eq!(project.outputs(), &good);
+
+    site.write("articles/b.md", &b);
+    let r = rebuild(&mut project, &site, &["articles/b.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+    assert_eq!(project.outputs(), &good);
+}
+
+#[test]
+fn a_link_to_a_missing_page_lands_once_the_page_is_created() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee [x](x.md) and [c](c.md).\n\
+         //- articles/c.md\n{ARTICLE}\nAlone.\n"
+    ));
+    // Opened with an error: nothing can be served yet.
+    let mut project = Project::open(&options(&site)).unwrap();
+    assert_eq!(codes_by_file(&project), [("broken-link", "articles/a.md")]);
+    assert_same_diagnostics(&site, &project);
+
+    // A file of that name elsewhere changes the hint of the broken link.
+    site.write(
+        "glossary/x.md",
+        "+++\nterm = \"X\"\nsummary = \"An x.\"\n+++\nAn x.\n",
+    );
+    let r = rebuild(&mut project, &site, &["glossary/x.md"]);
+    assert!(!r.ok);
+    assert_same_diagnostics(&site, &project);
+
+    // Creating the page: every page is served, as a cold build would.
+    site.write("articles/x.md", &format!("{}\nThe x page.\n", titled("Ex")));
+    let r = rebuild(&mut project, &site, &["articles/x.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+}
+
+#[test]
+fn a_page_made_a_draft_breaks_its_linkers_until_it_is_published_again() {
+    let site = linked_fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    let b = site.read("articles/b.md");
+    site.write(
+        "articles/b.md",
+        &b.replace("+++\n\n", "draft = true\n+++\n\n"),
+    );
+    let draft = site.read("articles/b.md");
+    assert!(draft.contains("draft = true"), "{draft}");
+    let r = rebuild(&mut project, &site, &["articles/b.md"]);
+    assert!(!r.ok);
+    assert!(
+        project
+            .diagnostics()
+            .iter()
+            .all(|d| d.message.contains("draft")),
+        "{:?}",
+        project.diagnostics()
+    );
+    assert_same_diagnostics(&site, &project);
+
+    site.write("articles/b.md", &b);
+    let r = rebuild(&mut project, &site, &["articles/b.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+}
+
+#[test]
+fn a_folder_removed_or_renamed_rebuilds_everything() {
+    let site = fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    // `articles/a.md` links to `glossary/t.md`, which goes with its folder.
+    std::fs::rename(
+        site.path().join("glossary"),
+        site.path().join("old-glossary"),
+    )
+    .unwrap();
+    let r = rebuild(&mut project, &site, &["glossary", "old-glossary"]);
+    assert!(!r.ok);
+    assert_same_diagnostics(&site, &project);
+
+    std::fs::rename(
+        site.path().join("old-glossary"),
+        site.path().join("glossary"),
+    )
+    .unwrap();
+    let r = rebuild(&mut project, &site, &["glossary", "old-glossary"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+
+    // A folder named like a page is not a page.
+    std::fs::create_dir(site.path().join("articles/folder.md")).unwrap();
+    let r = rebuild(&mut project, &site, &["articles/folder.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
 }

@@ -372,6 +372,41 @@ fn deleting_a_linked_article_shows_the_broken_links_where_they_are() {
 }
 
 #[test]
+fn removing_a_heading_another_page_links_to_shows_the_broken_anchor_there() {
+    let site = small_site();
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\nSee [strong bones](bones.md#strong-bones).\n"),
+    );
+    let server = Server::start(&site);
+    let good = server.get("/articles/dexa/").text();
+    let mut events = Events::open(server.addr);
+    let bones = site.read("articles/bones.md");
+    site.write(
+        "articles/bones.md",
+        &bones.replace("## Strong bones", "## Sturdy bones"),
+    );
+    events.reload();
+    let page = server.wait_for("/articles/dexa/", "the overlay", Response::has_overlay);
+    let expected = expected_overlay_entries(&site);
+    assert!(
+        expected
+            .iter()
+            .any(|e| e.contains("articles/dexa.md:") && e.ends_with("error[broken-anchor]")),
+        "{expected:?}"
+    );
+    for entry in &expected {
+        assert!(page.text().contains(entry), "{entry} missing");
+    }
+
+    // The heading back: the overlay goes and the page is as it was.
+    site.write("articles/bones.md", &bones);
+    events.reload();
+    let page = server.wait_for("/articles/dexa/", "no overlay", |r| !r.has_overlay());
+    assert_eq!(page.text(), good);
+}
+
+#[test]
 fn paths_outside_the_output_are_never_served() {
     let site = small_site();
     site.write("Cargo.toml", "[package]\nname = \"secret\"\n");
