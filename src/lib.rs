@@ -92,19 +92,54 @@ fn resolve_site(sources: &Sources, options: &Options) -> (Option<resolve::Site>,
     (site, diagnostics)
 }
 
+/// How much of the site [`compile`] renders and verifies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every page: what `build` publishes.
+    Everything,
+    /// Every source check, and whole pages only for a sample that tries each
+    /// template (see [`render::render_sample`]): what `check` does, in a
+    /// fraction of the time. The outputs hold empty placeholders.
+    Sample,
+}
+
 /// Parses, resolves and renders a loaded site, in memory.
 pub fn compile(sources: &Sources, options: &Options) -> Compiled {
+    compile_scoped(sources, options, Scope::Everything)
+}
+
+/// [`compile`], rendering and verifying only what `scope` asks for.
+pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Compiled {
     let (site, mut diagnostics) = resolve_site(sources, options);
     let outputs = site.map(|site| {
         let policy = publishing::Policy::new(&site.parsed.config, options.today());
         diagnostics.extend(publishing::check(&site, sources, &policy));
-        let (outputs, mut problems) = render::render(&site, sources);
+        let (outputs, rendered, mut problems) = match scope {
+            Scope::Everything => {
+                let (outputs, problems) = render::render(&site, sources);
+                (outputs, None, problems)
+            }
+            Scope::Sample => {
+                let (outputs, rendered, problems) = render::render_sample(&site, sources);
+                (outputs, Some(rendered), problems)
+            }
+        };
         diagnostics.append(&mut problems);
         // Only a site that passed every other check is verified, so the output
         // check never repeats a problem already reported against a source.
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let base_path = site.parsed.config.base_path();
-            diagnostics.extend(verify::verify(&outputs, &base_path, &sources.template_dir));
+            let template_dir = &sources.template_dir;
+            diagnostics.extend(match &rendered {
+                None => verify::verify(&outputs, &base_path, template_dir),
+                Some(rendered) => verify::verify_changed(
+                    &outputs,
+                    &Outputs::default(),
+                    rendered,
+                    &base_path,
+                    template_dir,
+                ),
+            });
         }
         outputs
     });
@@ -150,10 +185,11 @@ pub(crate) fn source_map(sources: &Sources) -> SourceMap {
     map
 }
 
-/// Loads and compiles the site without writing anything.
+/// Loads and checks the site without writing anything: every source check,
+/// with a sample of pages rendered to test the theme (see [`Scope::Sample`]).
 pub fn check(options: &Options) -> anyhow::Result<Report> {
     let (sources, mut diagnostics) = load::load(&options.root)?;
-    let compiled = compile(&sources, options);
+    let compiled = compile_scoped(&sources, options, Scope::Sample);
     diagnostics.extend(compiled.diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Report {

@@ -406,7 +406,7 @@ impl<'a> State<'a, '_> {
         }
         loop {
             let rest = &self.src[pos..range.end];
-            let Some(i) = rest.find("{{") else {
+            let Some(i) = find_braces(rest) else {
                 self.push_text(pos, range.end, &text, &range, same);
                 return;
             };
@@ -752,6 +752,21 @@ fn has_scheme(dest: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// `s.find("{{")` through a byte search: a substring searcher built for each
+/// text event of the site cost more than the search.
+fn find_braces(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&b| b == b'{') {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]

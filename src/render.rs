@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use serde_json::{Value as Json, json};
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -44,6 +43,9 @@ pub const REQUIRED: [&str; 7] = [
 pub struct Theme {
     tera: Tera,
 }
+
+/// A page's output path, its minified HTML or template error, and its content problems.
+type RenderedPage = (String, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>);
 
 /// Which outputs to render; a full build renders everything.
 #[derive(Clone, Copy, Debug)]
@@ -85,6 +87,93 @@ pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
     }
 }
 
+/// What `check` renders. Every page's shortcodes and glossary notes are
+/// rendered, since their errors belong to the content; whole pages only for a
+/// sample that tries every template: the indexes and the first page of each
+/// section, plus the pages those link to with a `#fragment`, rendered only so
+/// the output check can see their ids. Each page not rendered gets an empty
+/// placeholder, so links to it still resolve. Returns the outputs and the
+/// paths to verify.
+pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, Vec<Diagnostic>) {
+    let theme = match load_theme(site, sources) {
+        Ok(theme) => theme,
+        Err(diagnostics) => return (Outputs::default(), Vec::new(), diagnostics),
+    };
+    let pages = site.pages();
+    let sample: Vec<usize> = [Section::Article, Section::Glossary, Section::Page]
+        .iter()
+        .filter_map(|&section| pages.iter().position(|p| p.section == section))
+        .collect();
+    let mut selected: HashSet<usize> = sample.iter().copied().collect();
+    selected.extend(
+        sample
+            .iter()
+            .flat_map(|&i| fragment_targets(site, &pages[i])),
+    );
+    let (mut outputs, mut diagnostics) = render_selected(
+        site,
+        sources,
+        &theme,
+        Selection {
+            pages: Some(&selected),
+            ..Selection::ALL
+        },
+    );
+    let r = Renderer::new(site, sources, &theme);
+    let holes: Vec<Vec<Diagnostic>> = pages
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| !selected.contains(i))
+        .map(|(_, page)| r.content(page).1)
+        .collect();
+    diagnostics.extend(holes.into_iter().flatten());
+    let mut verify: Vec<String> = sample
+        .iter()
+        .map(|&i| url::output_of_source(&pages[i].path))
+        .chain(outputs.files.keys().filter(|p| is_index(p)).cloned())
+        .collect();
+    verify.sort();
+    for page in pages {
+        outputs
+            .files
+            .entry(url::output_of_source(&page.path))
+            .or_default();
+    }
+    (outputs, verify, diagnostics)
+}
+
+/// Pages of the site that `page` links to with a `#fragment`.
+fn fragment_targets<'s>(site: &'s Site, page: &'s Page) -> impl Iterator<Item = usize> + 's {
+    page.body
+        .links
+        .iter()
+        .filter_map(|link| match &link.target {
+            Target::Source {
+                path,
+                fragment: Some(_),
+            } => site.position(path),
+            _ => None,
+        })
+}
+
+/// A page's title, URL, description and kind, as backlinks and indexes show it.
+fn link_ref(page: &Page, base_path: &str) -> Value {
+    map([
+        ("title", page.meta.title().into()),
+        ("url", url::of_source(&page.path, base_path).into()),
+        ("description", page.meta.description().into()),
+        ("kind", section_name(page.section).into()),
+    ])
+}
+
+/// Home, glossary index, topics and 404: the outputs no source file makes.
+fn is_index(output: &str) -> bool {
+    matches!(
+        template_of(output),
+        "home.html" | "404.html" | "glossary-index.html" | "topic.html"
+    )
+}
+
 /// Loads the theme's templates; a missing or broken template is a diagnostic.
 pub fn load_theme(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
@@ -103,15 +192,9 @@ pub fn render_selected(
     selection: Selection,
 ) -> (Outputs, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let r = Renderer {
-        site,
-        tera: &theme.tera,
-        sources,
-        config: &site.parsed.config,
-        base_path: site.parsed.config.base_path(),
-    };
+    let r = Renderer::new(site, sources, theme);
     // Minifying is the costliest step of a page, so it runs inside the parallel map.
-    let pages: Vec<(String, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>)> = site
+    let pages: Vec<RenderedPage> = site
         .pages()
         .par_iter()
         .enumerate()
@@ -313,17 +396,43 @@ struct Renderer<'a> {
     sources: &'a Sources,
     config: &'a SiteConfig,
     base_path: String,
+    /// Each page's title, URL, description and kind, made once: backlinks,
+    /// related articles and indexes share them (tera's maps are reference-counted).
+    refs: Vec<Value>,
 }
 
-#[derive(Serialize)]
-struct LinkRef<'a> {
-    title: &'a str,
-    url: String,
-    description: &'a str,
-    kind: Section,
+/// A template map with fixed keys, built directly as tera values: going
+/// through serde_json cost a second copy of every index.
+fn map<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    Value::from(BTreeMap::from(pairs))
 }
 
-impl Renderer<'_> {
+fn section_name(section: Section) -> &'static str {
+    match section {
+        Section::Article => "article",
+        Section::Glossary => "glossary",
+        Section::Page => "page",
+    }
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, sources: &'a Sources, theme: &'a Theme) -> Self {
+        let base_path = site.parsed.config.base_path();
+        let refs = site
+            .pages()
+            .par_iter()
+            .map(|page| link_ref(page, &base_path))
+            .collect();
+        Renderer {
+            site,
+            tera: &theme.tera,
+            sources,
+            config: &site.parsed.config,
+            base_path,
+            refs,
+        }
+    }
+
     fn page(&self, i: usize, page: &Page) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
         let (content, problems) = self.content(page);
         let template = match page.section {
@@ -332,16 +441,16 @@ impl Renderer<'_> {
             Section::Page => "page.html",
         };
         let mut context = Context::new();
-        context.insert("page", &self.page_value(i, page));
+        context.insert_value("page", self.page_value(i, page));
         context.insert_value("content", Value::safe_string(&content));
         let og_type = if page.section == Section::Article {
             "article"
         } else {
             "website"
         };
-        context.insert(
+        context.insert_value(
             "meta",
-            &self.meta(
+            self.meta(
                 page.meta.title(),
                 page.meta.description(),
                 &url::of_source(&page.path, ""),
@@ -361,38 +470,41 @@ impl Renderer<'_> {
 
     /// What the `<head>` needs on every page: title, description, canonical
     /// URL and the Open Graph type. `path` is the URL path without the base.
-    fn meta(&self, title: &str, description: &str, path: &str, og_type: &str) -> Json {
-        json!({
-            "title": title,
-            "description": description,
-            "canonical": format!("{}{path}", self.config.base_url()),
-            "og_type": og_type,
-        })
+    fn meta(&self, title: &str, description: &str, path: &str, og_type: &str) -> Value {
+        map([
+            ("title", title.into()),
+            ("description", description.into()),
+            (
+                "canonical",
+                format!("{}{path}", self.config.base_url()).into(),
+            ),
+            ("og_type", og_type.into()),
+        ])
     }
 
-    fn link_ref(&self, page: &'_ Page) -> Json {
-        json!(LinkRef {
-            title: page.meta.title(),
-            url: url::of_source(&page.path, &self.base_path),
-            description: page.meta.description(),
-            kind: page.section,
-        })
+    fn date(&self, date: &Date) -> Value {
+        map([
+            ("iso", date.to_string().into()),
+            ("human", date.human(&self.config.language).into()),
+        ])
     }
 
-    fn date(&self, date: &Date) -> Json {
-        json!({ "iso": date.to_string(), "human": date.human(&self.config.language) })
-    }
-
-    fn topic_ref(&self, topic: &str) -> Json {
-        json!({ "name": topic, "url": format!("{}topics/{}/", self.base_path, slugify(topic)) })
+    fn topic_ref(&self, topic: &str) -> Value {
+        map([
+            ("name", topic.into()),
+            (
+                "url",
+                format!("{}topics/{}/", self.base_path, slugify(topic)).into(),
+            ),
+        ])
     }
 
     /// Everything a page template knows about its page.
-    fn page_value(&self, i: usize, page: &Page) -> Json {
+    fn page_value(&self, i: usize, page: &Page) -> Value {
         let pages = self.site.pages();
-        let backlinks: Vec<Json> = self.site.backlinks[i]
+        let backlinks: Vec<Value> = self.site.backlinks[i]
             .iter()
-            .map(|&j| self.link_ref(&pages[j]))
+            .map(|&j| self.refs[j].clone())
             .collect();
         // Related articles: the articles this one links to, then those linking here.
         let mut related: Vec<usize> = Vec::new();
@@ -401,41 +513,66 @@ impl Renderer<'_> {
                 related.push(j);
             }
         }
-        let toc: Vec<Json> = page
+        let toc: Vec<Value> = page
             .body
             .headings
             .iter()
             .filter(|h| h.level == 2)
-            .map(|h| json!({ "level": h.level, "id": h.id, "title": h.text }))
+            .map(|h| {
+                map([
+                    ("level", h.level.into()),
+                    ("id", h.id.as_str().into()),
+                    ("title", h.text.as_str().into()),
+                ])
+            })
             .collect();
-        let mut value = json!({
-            "kind": page.section,
-            "path": page.path,
-            "slug": page.slug(),
-            "title": page.meta.title(),
-            "description": page.meta.description(),
-            "url": url::of_source(&page.path, &self.base_path),
-            "permalink": format!("{}{}", self.config.base_url(), url::of_source(&page.path, "")),
-            "toc": toc,
-            "backlinks": backlinks,
-            "related": related.iter().map(|&j| self.link_ref(&pages[j])).collect::<Vec<_>>(),
-            "reviewed": null,
-            "review_due": null,
-            "topics": [],
-            "references": [],
-            "aliases": [],
-        });
+        let (mut reviewed, mut review_due, mut topics) = (Value::none(), Value::none(), vec![]);
+        let (mut references, mut aliases) = (Value::from(Vec::<Value>::new()), vec![]);
         match &page.meta {
             Meta::Article(m) => {
-                value["reviewed"] = self.date(&m.reviewed);
-                value["review_due"] = m.review_due.as_ref().map_or(Json::Null, |d| self.date(d));
-                value["topics"] = m.topics.iter().map(|t| self.topic_ref(t)).collect();
-                value["references"] = json!(m.references);
+                reviewed = self.date(&m.reviewed);
+                review_due = m
+                    .review_due
+                    .as_ref()
+                    .map_or(Value::none(), |d| self.date(d));
+                topics = m.topics.iter().map(|t| self.topic_ref(t)).collect();
+                references = Value::from_serializable(&m.references);
             }
-            Meta::Glossary(m) => value["aliases"] = json!(m.aliases),
+            Meta::Glossary(m) => aliases = m.aliases.clone(),
             Meta::Page(_) => {}
         }
-        value
+        map([
+            ("kind", section_name(page.section).into()),
+            ("path", page.path.as_str().into()),
+            ("slug", page.slug().into()),
+            ("title", page.meta.title().into()),
+            ("description", page.meta.description().into()),
+            ("url", url::of_source(&page.path, &self.base_path).into()),
+            (
+                "permalink",
+                format!(
+                    "{}{}",
+                    self.config.base_url(),
+                    url::of_source(&page.path, "")
+                )
+                .into(),
+            ),
+            ("toc", toc.into()),
+            ("backlinks", backlinks.into()),
+            (
+                "related",
+                related
+                    .iter()
+                    .map(|&j| self.refs[j].clone())
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
+            ("reviewed", reviewed),
+            ("review_due", review_due),
+            ("topics", topics.into()),
+            ("references", references),
+            ("aliases", aliases.into()),
+        ])
     }
 
     /// The body's HTML with every hole filled.
@@ -524,14 +661,14 @@ impl Renderer<'_> {
             return Ok(String::new());
         };
         let mut context = Context::new();
-        context.insert(
+        context.insert_value(
             "term",
-            &json!({
-                "term": term.meta.title(),
-                "summary": term.meta.description(),
-                "url": url::of_source(&term.path, &self.base_path),
-                "id": format!("term-{}-{count}", term.slug()),
-            }),
+            map([
+                ("term", term.meta.title().into()),
+                ("summary", term.meta.description().into()),
+                ("url", url::of_source(&term.path, &self.base_path).into()),
+                ("id", format!("term-{}-{count}", term.slug()).into()),
+            ]),
         );
         self.tera
             .render("partials/term.html", &context)
@@ -541,85 +678,109 @@ impl Renderer<'_> {
     /// Home, glossary index, topic pages and the 404 page.
     fn indexes(&self) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
         let pages = self.site.pages();
-        let mut articles: Vec<&Page> = pages
-            .iter()
-            .filter(|p| p.section == Section::Article)
-            .map(|p| &**p)
-            .collect();
-        articles.sort_by(|a, b| (a.meta.title(), &a.path).cmp(&(b.meta.title(), &b.path)));
-        let mut terms: Vec<&Page> = pages
-            .iter()
-            .filter(|p| p.section == Section::Glossary)
-            .map(|p| &**p)
-            .collect();
-        terms.sort_by_key(|p| (p.meta.title().to_lowercase(), p.path.clone()));
-
-        let article_value = |p: &Page| {
-            let mut v = self.link_ref(p);
-            if let Meta::Article(m) = &p.meta {
-                v["topics"] = m.topics.iter().map(|t| self.topic_ref(t)).collect();
-            }
-            v
+        let of = |section: Section| -> Vec<usize> {
+            (0..pages.len())
+                .filter(|&i| pages[i].section == section)
+                .collect()
         };
-        let mut topics: BTreeMap<String, (String, Vec<Json>)> = BTreeMap::new();
-        for p in &articles {
-            if let Meta::Article(m) = &p.meta {
+        let mut articles = of(Section::Article);
+        articles.sort_by(|&a, &b| {
+            (pages[a].meta.title(), &pages[a].path).cmp(&(pages[b].meta.title(), &pages[b].path))
+        });
+        let mut terms = of(Section::Glossary);
+        terms
+            .sort_by_cached_key(|&i| (pages[i].meta.title().to_lowercase(), pages[i].path.clone()));
+
+        // Each article's card, made once and shared by the home page and its topics.
+        let cards: Vec<Value> = articles
+            .iter()
+            .map(|&i| {
+                let topics: &[String] = match &pages[i].meta {
+                    Meta::Article(m) => &m.topics,
+                    _ => &[],
+                };
+                let mut card = self.refs[i].as_map().cloned().unwrap_or_default();
+                let topics: Vec<Value> = topics.iter().map(|t| self.topic_ref(t)).collect();
+                card.insert("topics".into(), topics.into());
+                Value::from(card)
+            })
+            .collect();
+        let mut topics: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+        for (&i, card) in articles.iter().zip(&cards) {
+            if let Meta::Article(m) = &pages[i].meta {
                 for t in &m.topics {
                     topics
                         .entry(slugify(t))
                         .or_insert_with(|| (t.clone(), Vec::new()))
                         .1
-                        .push(article_value(p));
+                        .push(card.clone());
                 }
             }
         }
-        let topic_values: Vec<Json> = topics
-            .iter()
+        let topic_values: Vec<(String, String, Value)> = topics
+            .into_iter()
             .map(|(slug, (name, list))| {
-                json!({ "name": name, "slug": slug, "url": format!("{}topics/{slug}/", self.base_path), "articles": list })
+                let value = map([
+                    ("name", name.as_str().into()),
+                    ("slug", slug.as_str().into()),
+                    ("url", format!("{}topics/{slug}/", self.base_path).into()),
+                    ("articles", list.into()),
+                ]);
+                (slug, name, value)
             })
             .collect();
-        let mut letters: BTreeMap<String, Vec<Json>> = BTreeMap::new();
-        for t in &terms {
-            let letter = t
-                .meta
-                .title()
-                .chars()
-                .next()
-                .map_or('#', |c| c.to_ascii_uppercase());
-            let letter = if letter.is_ascii_alphabetic() {
-                letter.to_string()
-            } else {
-                "#".to_string()
+        let mut letters: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for &i in &terms {
+            let first = pages[i].meta.title().chars().next();
+            let letter = match first.map(|c| c.to_ascii_uppercase()) {
+                Some(c) if c.is_ascii_alphabetic() => c.to_string(),
+                _ => "#".to_string(),
             };
-            letters.entry(letter).or_default().push(self.link_ref(t));
+            letters
+                .entry(letter)
+                .or_default()
+                .push(self.refs[i].clone());
         }
-        let letter_values: Vec<Json> = letters
-            .iter()
-            .map(|(l, list)| json!({ "letter": l, "id": format!("letter-{}", l.to_lowercase()), "terms": list }))
+        let letter_values: Vec<Value> = letters
+            .into_iter()
+            .map(|(l, list)| {
+                let id = format!("letter-{}", l.to_lowercase());
+                map([
+                    ("letter", l.into()),
+                    ("id", id.into()),
+                    ("terms", list.into()),
+                ])
+            })
             .collect();
         let mut base = Context::new();
-        base.insert(
-            "articles",
-            &articles
+        base.insert_value("articles", cards.into());
+        base.insert_value(
+            "topics",
+            topic_values
                 .iter()
-                .map(|p| article_value(p))
-                .collect::<Vec<_>>(),
+                .map(|(_, _, v)| v.clone())
+                .collect::<Vec<_>>()
+                .into(),
         );
-        base.insert("topics", &topic_values);
-        base.insert("letters", &letter_values);
-        base.insert(
+        base.insert_value("letters", letter_values.into());
+        base.insert_value(
             "terms",
-            &terms.iter().map(|p| self.link_ref(p)).collect::<Vec<_>>(),
+            terms
+                .iter()
+                .map(|&i| self.refs[i].clone())
+                .collect::<Vec<_>>()
+                .into(),
         );
+        let terms: Vec<&Page> = terms.iter().map(|&i| &*pages[i]).collect();
 
         // Contexts share `base`: tera's arrays and maps are reference-counted.
-        let index = |template: &'static str, title: &str, description: &str, path: &str, jsonld: String| {
-            let mut context = base.clone();
-            context.insert("meta", &self.meta(title, description, path, "website"));
-            context.insert_value("jsonld", Value::safe_string(&jsonld));
-            (template, context)
-        };
+        let index =
+            |template: &'static str, title: &str, description: &str, path: &str, jsonld: String| {
+                let mut context = base.clone();
+                context.insert_value("meta", self.meta(title, description, path, "website"));
+                context.insert_value("jsonld", Value::safe_string(&jsonld));
+                (template, context)
+            };
         let config = self.config;
         let glossary_description = format!(
             "Plain-language meanings of the medical words used on {}.",
@@ -657,15 +818,13 @@ impl Renderer<'_> {
                 ),
             ),
         ];
-        for topic in &topic_values {
-            let slug = topic["slug"].as_str().unwrap_or_default();
-            let name = topic["name"].as_str().unwrap_or_default();
+        for (slug, name, topic) in topic_values {
             let mut context = base.clone();
-            context.insert("topic", topic);
-            context.insert(
+            context.insert_value("topic", topic);
+            context.insert_value(
                 "meta",
-                &self.meta(
-                    name,
+                self.meta(
+                    &name,
                     &format!("Articles about {name}."),
                     &format!("topics/{slug}/"),
                     "website",

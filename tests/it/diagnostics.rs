@@ -126,13 +126,52 @@ fn template_render_error_names_the_template_and_page() {
             13
         )]
     );
+    // `check` renders a sample of pages; `build` renders them all and counts.
     let run = site.run(&["check"]);
+    assert!(
+        run.stderr.contains("while rendering articles/a/index.html"),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(&["build"]);
+    run.failure();
     assert!(
         run.stderr
             .contains("while rendering articles/a/index.html and 1 other pages"),
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn check_renders_a_sample_but_checks_every_page_content() {
+    // A shortcode error on the last article, and a template link that only the
+    // second article's page shows: check finds the first, build both.
+    let site = Site::new(&format!(
+        "//- articles/a.md
+{ARTICLE}
+Hi.
+//- articles/z.md
+{ARTICLE}
+Ho {{{{ nope() }}}}.
+"
+    ));
+    assert_eq!(
+        site.check_json(),
+        [d("unknown-shortcode", "articles/z.md", 9, 4)]
+    );
+    site.write("articles/z.md", &format!("{ARTICLE}
+Ho.
+"));
+    let template = site.read("themes/default/templates/article.html").replace(
+        "{% block main %}",
+        "{% block main %}{% if page.slug == \"z\" %}<a href=\"/nowhere/\">x</a>{% endif %}",
+    );
+    site.write("themes/default/templates/article.html", &template);
+    site.run(&["check"]).success();
+    let run = site.run(&["build"]);
+    run.failure();
+    assert!(run.stderr.contains("/nowhere/"), "{}", run.stderr);
 }
 
 #[test]
