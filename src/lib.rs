@@ -25,7 +25,6 @@ pub mod url;
 pub mod verify;
 pub mod write;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use diagnostic::{Diagnostic, SourceMap};
@@ -78,14 +77,8 @@ fn resolve_site(sources: &Sources, options: &Options) -> (Option<resolve::Site>,
     };
     let (parsed, mut diagnostics) = parse::parse(sources, &overrides);
     let site = parsed.map(|parsed| {
-        let content: Vec<String> = sources.content.iter().map(|f| f.path.clone()).collect();
-        let assets: HashSet<String> = sources.assets.iter().map(|a| a.output.clone()).collect();
-        let inputs = resolve::Inputs {
-            sources: &content,
-            assets: &assets,
-            drafts: options.drafts,
-        };
-        let (site, mut problems) = resolve::resolve(parsed, &inputs);
+        let files = resolve::Files::from_sources(sources, options.drafts);
+        let (site, mut problems) = resolve::resolve(parsed, files);
         diagnostics.append(&mut problems);
         site
     });

@@ -345,13 +345,7 @@ impl Project {
             if !matches!(page.meta, Meta::Article(_)) {
                 continue;
             }
-            // The checks take a site and its sources; give them this page alone.
-            let alone = Site::alone(site.parsed.config.clone(), Arc::clone(page));
-            let sources = Sources {
-                content: vec![self.sources.content[at].clone()],
-                ..Sources::default()
-            };
-            let problems = publishing::check(&alone, &sources, &policy);
+            let problems = publishing::check_page(page, &self.sources.content[at].text, &policy);
             if !problems.is_empty() {
                 self.publishing_problems.insert(path.clone(), problems);
             }

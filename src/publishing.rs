@@ -1,12 +1,14 @@
 //! Publishing checks for health content: overdue clinical reviews and reading
 //! level, as warnings at build and check, and the per-article report.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
 use crate::meta::{ArticleMeta, Date, SiteConfig};
-use crate::parse::Meta;
+use crate::parse::{Meta, Page};
 use crate::resolve::Site;
 
 /// The rules an article is held to, and the date they are judged on.
@@ -58,58 +60,64 @@ fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
     0..0
 }
 
-/// `review-overdue` and `reading-level` warnings for every article.
+/// The review-date and reading-level warnings of every article.
 pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic> {
+    let texts: HashMap<&str, &str> = sources
+        .content
+        .iter()
+        .map(|f| (f.path.as_str(), f.text.as_str()))
+        .collect();
+    site.pages()
+        .iter()
+        .flat_map(|page| {
+            let text = texts.get(page.path.as_str()).copied().unwrap_or("");
+            check_page(page, text, policy)
+        })
+        .collect()
+}
+
+/// The warnings of one page, whose source text is `text`.
+pub fn check_page(page: &Page, text: &str, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in site.pages() {
-        let Meta::Article(meta) = &page.meta else {
-            continue;
-        };
-        // Looked up only when there is a warning to point at.
-        let text = || {
-            sources
-                .content
-                .iter()
-                .find(|f| f.path == page.path)
-                .map_or("", |f| f.text.as_str())
-        };
-        if policy.overdue(meta) {
-            let (key, message) = match meta.review_due {
-                Some(due) => (
-                    "review_due",
-                    format!("the clinical review was due on {due} and is overdue"),
+    let Meta::Article(meta) = &page.meta else {
+        return out;
+    };
+    if policy.overdue(meta) {
+        let (key, message) = match meta.review_due {
+            Some(due) => (
+                "review_due",
+                format!("the clinical review was due on {due} and is overdue"),
+            ),
+            None => (
+                "reviewed",
+                format!(
+                    "last reviewed on {}, more than {} months ago, and no review_due is set",
+                    meta.reviewed, policy.review_limit_months
                 ),
-                None => (
-                    "reviewed",
-                    format!(
-                        "last reviewed on {}, more than {} months ago, and no review_due is set",
-                        meta.reviewed, policy.review_limit_months
-                    ),
-                ),
-            };
+            ),
+        };
+        out.push(
+            Diagnostic::warning(
+                Code::ReviewOverdue,
+                &page.path,
+                key_span(text, key),
+                message,
+            )
+            .with_hint("have the article reviewed, then update `reviewed` and `review_due`"),
+        );
+    }
+    if let Some(max) = policy.max_reading_grade {
+        let grade = page.body.stats.flesch_kincaid();
+        if grade > max {
             out.push(
                 Diagnostic::warning(
-                    Code::ReviewOverdue,
+                    Code::ReadingLevel,
                     &page.path,
-                    key_span(text(), key),
-                    message,
+                    key_span(text, "title"),
+                    format!("the reading grade is {grade:.1}, above the site's limit of {max:.1}"),
                 )
-                .with_hint("have the article reviewed, then update `reviewed` and `review_due`"),
+                .with_hint("use shorter sentences and everyday words; `osteon report` shows every article's grade"),
             );
-        }
-        if let Some(max) = policy.max_reading_grade {
-            let grade = page.body.stats.flesch_kincaid();
-            if grade > max {
-                out.push(
-                    Diagnostic::warning(
-                        Code::ReadingLevel,
-                        &page.path,
-                        key_span(text(), "title"),
-                        format!("the reading grade is {grade:.1}, above the site's limit of {max:.1}"),
-                    )
-                    .with_hint("use shorter sentences and everyday words; `osteon report` shows every article's grade"),
-                );
-            }
         }
     }
     out

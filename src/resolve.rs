@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::{Section, Sources};
 use crate::markdown::{Link, Target};
-use crate::meta::SiteConfig;
 use crate::parse::{Page, Parsed};
 use crate::url;
 
@@ -43,31 +42,6 @@ impl Site {
     pub fn pages(&self) -> &[Arc<Page>] {
         &self.parsed.pages
     }
-
-    /// A site of one page and no links, for the checks that look at a page
-    /// alone (the publishing checks take a whole site).
-    pub fn alone(config: SiteConfig, page: Arc<Page>) -> Site {
-        let index = HashMap::from([(page.path.clone(), 0)]);
-        Site {
-            parsed: Parsed {
-                config,
-                pages: vec![page],
-                data: Default::default(),
-            },
-            backlinks: vec![Vec::new()],
-            outlinks: vec![Vec::new()],
-            index,
-        }
-    }
-}
-
-/// Everything `resolve` needs besides the parsed pages, borrowed.
-pub struct Inputs<'a> {
-    /// Paths of every Markdown source that exists, parsed or not.
-    pub sources: &'a [String],
-    /// Output paths of the static files (`img/a.png`).
-    pub assets: &'a HashSet<String>,
-    pub drafts: bool,
 }
 
 /// Everything `resolve` needs besides the parsed pages: the files a link may
@@ -146,20 +120,10 @@ impl Files {
     }
 }
 
-impl From<&Inputs<'_>> for Files {
-    fn from(inputs: &Inputs) -> Files {
-        Files::new(
-            inputs.sources.to_vec(),
-            inputs.assets.clone(),
-            inputs.drafts,
-        )
-    }
-}
-
 /// Resolves a whole site: its published pages, their links and backlinks, and
 /// every broken link and anchor.
-pub fn resolve(parsed: Parsed, files: impl Into<Files>) -> (Site, Vec<Diagnostic>) {
-    let resolver = Resolver::new(parsed, files.into());
+pub fn resolve(parsed: Parsed, files: Files) -> (Site, Vec<Diagnostic>) {
+    let resolver = Resolver::new(parsed, files);
     let problems = resolver.problems().cloned().collect();
     (resolver.site, problems)
 }
@@ -601,6 +565,7 @@ pub fn is_term(page: &Page) -> bool {
 mod tests {
     use super::*;
     use crate::load::SourceFile;
+    use crate::meta::SiteConfig;
     use crate::parse::{self, Overrides};
 
     const FRONT: &str = "+++\ntitle = \"TITLE\"\ndescription = \"D.\"\nreviewed = 2026-01-01\nreview_due = 2027-01-01\ntopics = [\"bones\"]\n+++\n";

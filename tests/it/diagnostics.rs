@@ -160,9 +160,14 @@ Ho {{{{ nope() }}}}.
         site.check_json(),
         [d("unknown-shortcode", "articles/z.md", 9, 4)]
     );
-    site.write("articles/z.md", &format!("{ARTICLE}
+    site.write(
+        "articles/z.md",
+        &format!(
+            "{ARTICLE}
 Ho.
-"));
+"
+        ),
+    );
     let template = site.read("themes/default/templates/article.html").replace(
         "{% block main %}",
         "{% block main %}{% if page.slug == \"z\" %}<a href=\"/nowhere/\">x</a>{% endif %}",
