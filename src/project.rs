@@ -42,6 +42,8 @@ pub struct Project {
     render_problems: BTreeMap<String, Vec<Diagnostic>>,
     /// The last good outputs: what is served.
     outputs: Outputs,
+    /// The paths of `outputs`, for verifying a few of them.
+    index: verify::Index,
     /// Pages rendered while the site had errors, not yet applied to `outputs`.
     pending: HashSet<String>,
     pending_indexes: bool,
@@ -79,6 +81,7 @@ impl Project {
             theme: None,
             render_problems: BTreeMap::new(),
             outputs: Outputs::default(),
+            index: verify::Index::default(),
             pending: HashSet::new(),
             pending_indexes: false,
             pending_all: false,
@@ -183,11 +186,12 @@ impl Project {
         self.render_problems.clear();
         let previous = std::mem::take(&mut self.outputs);
         let rendered = self.render(Selection::ALL);
-        let mut rebuild = self.finish(rendered, true);
+        let mut rebuild = self.finish(rendered, &[], true);
         // Until a render of everything succeeds, a partial one would leave
         // pages missing or stale.
         self.pending_all = !rebuild.ok;
         if rebuild.ok {
+            self.index = verify::Index::new(&self.outputs);
             self.pending.clear();
             self.pending_indexes = false;
             rebuild
@@ -262,7 +266,7 @@ impl Project {
             .map(|p| url::output_of_source(p))
             .filter(|o| self.outputs.files.contains_key(o))
             .collect();
-        let mut rebuild = self.finish(rendered, false);
+        let mut rebuild = self.finish(rendered, &removed, false);
         if rebuild.ok {
             for path in &removed {
                 self.outputs.files.remove(path);
@@ -383,7 +387,14 @@ impl Project {
     }
 
     /// Gathers every problem; applies the rendered outputs if there is none.
-    fn finish(&mut self, (rendered, count): (Outputs, usize), full: bool) -> Rebuild {
+    /// `removed` are outputs that are gone; the caller removes them if the
+    /// rebuild is ok.
+    fn finish(
+        &mut self,
+        (rendered, count): (Outputs, usize),
+        removed: &[String],
+        full: bool,
+    ) -> Rebuild {
         if self.judged != Some(self.options.today()) {
             // A new day: any article may have become overdue.
             self.judge_all();
@@ -401,14 +412,7 @@ impl Project {
             let problems = if full {
                 verify::verify(&rendered, &base_path, &self.sources.template_dir)
             } else {
-                let pages: Vec<String> = rendered.files.keys().cloned().collect();
-                verify::verify_changed(
-                    &self.outputs,
-                    &rendered,
-                    &pages,
-                    &base_path,
-                    &self.sources.template_dir,
-                )
+                self.verify_changed(&rendered, removed, &base_path)
             };
             candidate_ok = !problems.iter().any(Diagnostic::is_error);
             diagnostics.extend(problems);
@@ -429,6 +433,62 @@ impl Project {
             }
         }
         rebuild
+    }
+
+    /// Verifies the pages in `rendered` on the site the served outputs would
+    /// be with `rendered` written over them and `removed` gone. The index is
+    /// left describing that site only if it has no errors.
+    fn verify_changed(
+        &mut self,
+        rendered: &Outputs,
+        removed: &[String],
+        base_path: &str,
+    ) -> Vec<Diagnostic> {
+        let added: Vec<&str> = rendered
+            .files
+            .keys()
+            .map(String::as_str)
+            .filter(|path| self.index.insert(path))
+            .collect();
+        let removed: Vec<&str> = removed
+            .iter()
+            .map(String::as_str)
+            .filter(|path| self.index.remove(path))
+            .collect();
+        let template_dir = &self.sources.template_dir;
+        // Any page may link to one that is gone, in a way no source index
+        // records (a template, raw HTML, a `/…` link): check them all. Only
+        // deleting a page pays for that.
+        let problems = if removed.is_empty() {
+            let pages = rendered.files.keys().map(String::as_str);
+            verify::verify_pages(
+                &self.index,
+                &self.outputs,
+                rendered,
+                pages,
+                base_path,
+                template_dir,
+            )
+        } else {
+            let pages: Vec<&str> = self.index.paths().collect();
+            verify::verify_pages(
+                &self.index,
+                &self.outputs,
+                rendered,
+                pages,
+                base_path,
+                template_dir,
+            )
+        };
+        if problems.iter().any(Diagnostic::is_error) {
+            for path in added {
+                self.index.remove(path);
+            }
+            for path in removed {
+                self.index.insert(path);
+            }
+        }
+        problems
     }
 
     fn has_errors(&self) -> bool {

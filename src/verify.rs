@@ -8,6 +8,9 @@
 //! parallel), then every link is resolved against the set of output paths and
 //! the target page's ids (in parallel). A problem repeated on many pages (a
 //! template's) is reported once.
+//!
+//! `serve` keeps an [`Index`] of the output paths between rebuilds and checks
+//! only the pages it re-rendered, so a check costs the same on any size of site.
 
 mod html;
 
@@ -15,6 +18,7 @@ use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 
@@ -24,7 +28,8 @@ use html::{Attr, Token};
 
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
 pub fn verify(outputs: &Outputs, base_path: &str, template_dir: &str) -> Vec<Diagnostic> {
-    let site = SiteIndex::new(outputs);
+    let site = Index::new(outputs);
+    // A new index numbers the paths in order, so slot `i` is `outputs`' `i`th file.
     let scans: Vec<Scan> = outputs
         .files
         .par_iter()
@@ -36,16 +41,16 @@ pub fn verify(outputs: &Outputs, base_path: &str, template_dir: &str) -> Vec<Dia
             }
         })
         .collect();
-    let problems: Vec<Vec<Problem>> = (0..scans.len())
+    let problems: Vec<(usize, Vec<Problem>)> = (0..scans.len())
         .into_par_iter()
-        .map(|page| check_page(page, &site, &scans, base_path))
+        .map(|page| (page, check_page(page, &site, &scans, base_path)))
         .collect();
     collapse(problems, &site, &scans, base_path, template_dir)
 }
 
 /// Checks only the outputs in `pages`, on a site whose outputs are `base`
-/// with `overlay` written over it: what `serve` re-rendered after an edit.
-/// Only those pages and the pages they link to with a fragment are scanned.
+/// with `overlay` written over it: what `check` rendered of a sample.
+/// [`verify_pages`] does the same on an index kept between calls.
 pub fn verify_changed(
     base: &Outputs,
     overlay: &Outputs,
@@ -53,18 +58,29 @@ pub fn verify_changed(
     base_path: &str,
     template_dir: &str,
 ) -> Vec<Diagnostic> {
-    let mut paths: Vec<&str> = base.files.keys().map(String::as_str).collect();
-    paths.extend(
-        overlay
-            .files
-            .keys()
-            .filter(|k| !base.files.contains_key(*k))
-            .map(String::as_str),
-    );
-    paths.sort_unstable();
-    let site = SiteIndex::from_paths(paths);
+    let mut site = Index::new(base);
+    for path in overlay.files.keys() {
+        site.insert(path);
+    }
+    let pages = pages.iter().map(String::as_str);
+    verify_pages(&site, base, overlay, pages, base_path, template_dir)
+}
+
+/// Checks only the outputs in `pages`, on a site whose outputs are `base`
+/// with `overlay` written over it, and whose paths `site` indexes (paths it
+/// lacks count as missing): what `serve` re-rendered after an edit. Only those
+/// pages and the pages they link to with a fragment are scanned, and nothing
+/// is kept per page of the whole site.
+pub fn verify_pages<'a>(
+    site: &Index,
+    base: &'a Outputs,
+    overlay: &'a Outputs,
+    pages: impl IntoIterator<Item = &'a str>,
+    base_path: &str,
+    template_dir: &str,
+) -> Vec<Diagnostic> {
     let bytes = |i: usize| {
-        let path = site.paths[i];
+        let path = site.path(i);
         overlay
             .files
             .get(path)
@@ -72,47 +88,45 @@ pub fn verify_changed(
             .map_or(&[][..], Vec::as_slice)
     };
     let scan_at = |i: usize| {
-        if is_html(site.paths[i]) {
+        if is_html(site.path(i)) {
             scan(bytes(i))
         } else {
             Scan::default()
         }
     };
-    let checked: Vec<usize> = pages
-        .iter()
-        .filter_map(|p| site.files.get(p.as_str()).copied())
-        .collect();
-    let mut scans: Vec<Scan> = (0..site.paths.len()).map(|_| Scan::default()).collect();
-    for (i, scan) in checked
+    let mut checked: Vec<usize> = pages.into_iter().filter_map(|p| site.file(p)).collect();
+    // In path order, so a problem on several pages is reported on the first.
+    checked.sort_unstable_by(|&a, &b| site.path(a).cmp(site.path(b)));
+    checked.dedup();
+    let mut scans: FxHashMap<usize, Scan> = checked
         .par_iter()
         .map(|&i| (i, scan_at(i)))
         .collect::<Vec<_>>()
-    {
-        scans[i] = scan;
-    }
+        .into_iter()
+        .collect();
     // The ids of pages linked to with a fragment.
     let mut buf = String::new();
     let mut targets = HashSet::new();
     for &i in &checked {
-        for url in &scans[i].urls {
+        for url in &scans[&i].urls {
             if let Resolved::Output {
                 target,
                 fragment: Some(_),
-            } = resolve(url, i, &site, base_path, &mut buf)
-                && !scans[target].html
+            } = resolve(url, i, site, base_path, &mut buf)
+                && !scans.contains_key(&target)
             {
                 targets.insert(target);
             }
         }
     }
     for i in targets {
-        scans[i] = scan_at(i);
+        scans.insert(i, scan_at(i));
     }
-    let mut problems: Vec<Vec<Problem>> = (0..scans.len()).map(|_| Vec::new()).collect();
-    for &i in &checked {
-        problems[i] = check_page(i, &site, &scans, base_path);
-    }
-    collapse(problems, &site, &scans, base_path, template_dir)
+    let problems: Vec<(usize, Vec<Problem>)> = checked
+        .par_iter()
+        .map(|&i| (i, check_page(i, site, &scans, base_path)))
+        .collect();
+    collapse(problems, site, &scans, base_path, template_dir)
 }
 
 fn is_html(path: &str) -> bool {
@@ -120,42 +134,133 @@ fn is_html(path: &str) -> bool {
 }
 
 /// Where each output lives: by path, and by folder for `index.html` files.
-struct SiteIndex<'a> {
-    paths: Vec<&'a str>,
-    files: FxHashMap<&'a str, usize>,
-    /// `articles/x` → the index of `articles/x/index.html`; `""` for the home page.
-    folders: FxHashMap<&'a str, usize>,
+/// Each path keeps its number (slot) while it is indexed; the slot of a removed
+/// path is reused.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// By slot; `""` for a free slot (no output has an empty path).
+    paths: Vec<Box<str>>,
+    free: Vec<usize>,
+    files: FxHashMap<Box<str>, usize>,
+    /// `articles/x` → the slot of `articles/x/index.html`; `""` for the home page.
+    folders: FxHashMap<Box<str>, usize>,
 }
 
-impl<'a> SiteIndex<'a> {
-    fn new(outputs: &'a Outputs) -> Self {
-        SiteIndex::from_paths(outputs.files.keys().map(String::as_str).collect())
+impl Index {
+    /// Indexes the paths of `outputs`, numbering them in order from 0.
+    pub fn new(outputs: &Outputs) -> Index {
+        let n = outputs.files.len();
+        let mut index = Index {
+            paths: Vec::with_capacity(n),
+            free: Vec::new(),
+            files: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            folders: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        };
+        for path in outputs.files.keys() {
+            index.insert(path);
+        }
+        index
     }
 
-    /// Indexes output paths, which must be sorted.
-    fn from_paths(paths: Vec<&'a str>) -> Self {
-        let mut files = FxHashMap::with_capacity_and_hasher(paths.len(), Default::default());
-        let mut folders = FxHashMap::with_capacity_and_hasher(paths.len(), Default::default());
-        for (i, &path) in paths.iter().enumerate() {
-            files.insert(path, i);
-            if path == "index.html" {
-                folders.insert("", i);
-            } else if let Some(folder) = path.strip_suffix("/index.html") {
-                folders.insert(folder, i);
+    /// Adds `path`, if it is not indexed yet; returns whether it was added.
+    pub fn insert(&mut self, path: &str) -> bool {
+        if path.is_empty() || self.files.contains_key(path) {
+            return false;
+        }
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.paths[slot] = path.into();
+                slot
             }
+            None => {
+                self.paths.push(path.into());
+                self.paths.len() - 1
+            }
+        };
+        self.files.insert(path.into(), slot);
+        if let Some(folder) = folder_of(path) {
+            self.folders.insert(folder.into(), slot);
         }
-        SiteIndex {
-            paths,
-            files,
-            folders,
+        true
+    }
+
+    /// Removes `path`, if it is indexed; returns whether it was removed.
+    pub fn remove(&mut self, path: &str) -> bool {
+        let Some(slot) = self.files.remove(path) else {
+            return false;
+        };
+        if let Some(folder) = folder_of(path) {
+            self.folders.remove(folder);
         }
+        self.paths[slot] = "".into();
+        self.free.push(slot);
+        true
+    }
+
+    /// How many paths are indexed.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The indexed paths, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|p| !p.is_empty())
+    }
+
+    fn path(&self, slot: usize) -> &str {
+        &self.paths[slot]
+    }
+
+    fn file(&self, path: &str) -> Option<usize> {
+        self.files.get(path).copied()
+    }
+
+    fn folder(&self, folder: &str) -> Option<usize> {
+        self.folders.get(folder).copied()
     }
 
     /// The URL a visitor would use for output `i`.
     fn url(&self, i: usize, base_path: &str) -> String {
-        let path = self.paths[i];
+        let path = self.path(i);
         let path = path.strip_suffix("index.html").unwrap_or(path);
         format!("{base_path}{path}")
+    }
+}
+
+/// The folder an `index.html` output is served for: `articles/x` for
+/// `articles/x/index.html`, `""` for the home page.
+fn folder_of(path: &str) -> Option<&str> {
+    if path == "index.html" {
+        Some("")
+    } else {
+        path.strip_suffix("/index.html")
+    }
+}
+
+/// The scans a check looks pages up in: every page's, or a few pages'.
+trait Scans<'a>: Sync {
+    fn of(&self, page: usize) -> &Scan<'a>;
+}
+
+impl<'a> Scans<'a> for Vec<Scan<'a>> {
+    fn of(&self, page: usize) -> &Scan<'a> {
+        &self[page]
+    }
+}
+
+impl<'a> Scans<'a> for FxHashMap<usize, Scan<'a>> {
+    fn of(&self, page: usize) -> &Scan<'a> {
+        // A page not scanned is looked up only for what it defines, and only
+        // when it is not HTML; `verify_changed` scans every page it needs.
+        static NOT_HTML: LazyLock<Scan<'static>> = LazyLock::new(Scan::default);
+        self.get(&page).unwrap_or(&NOT_HTML)
     }
 }
 
@@ -632,7 +737,7 @@ enum Resolved<'u> {
 fn resolve<'u>(
     url: &'u str,
     page: usize,
-    site: &SiteIndex,
+    site: &Index,
     base_path: &str,
     buf: &mut String,
 ) -> Resolved<'u> {
@@ -665,7 +770,7 @@ fn resolve<'u>(
             }
         }
     } else {
-        let from = site.paths[page];
+        let from = site.path(page);
         buf.push_str(from.rsplit_once('/').map_or("", |(folder, _)| folder));
         &path
     };
@@ -694,14 +799,12 @@ fn resolve<'u>(
         }
     }
     let target = if folder {
-        site.folders.get(buf.as_str())
+        site.folder(buf)
     } else {
-        site.files
-            .get(buf.as_str())
-            .or_else(|| site.folders.get(buf.as_str()))
+        site.file(buf).or_else(|| site.folder(buf))
     };
     match target {
-        Some(&target) => Resolved::Output { target, fragment },
+        Some(target) => Resolved::Output { target, fragment },
         None => {
             let slash = if folder && !buf.is_empty() { "/" } else { "" };
             Resolved::Missing {
@@ -740,8 +843,13 @@ const ORIGIN: &str = "this link is not a relative Markdown link (those are check
                       sources), so it comes from a template, a shortcode, raw HTML or a `/…` \
                       Markdown link";
 
-fn check_page(page: usize, site: &SiteIndex, scans: &[Scan], base_path: &str) -> Vec<Problem> {
-    let scan = &scans[page];
+fn check_page<'a>(
+    page: usize,
+    site: &Index,
+    scans: &impl Scans<'a>,
+    base_path: &str,
+) -> Vec<Problem> {
+    let scan = scans.of(page);
     let mut problems = Vec::new();
     let mut buf = String::new();
     for url in &scan.urls {
@@ -760,7 +868,7 @@ fn check_page(page: usize, site: &SiteIndex, scans: &[Scan], base_path: &str) ->
                     continue;
                 };
                 // Only HTML has ids; a fragment on a PDF (`#page=2`) means something else.
-                let to = &scans[target];
+                let to = scans.of(target);
                 let fragment = percent_decode(fragment);
                 if !to.html || to.ids.contains(fragment.as_ref()) {
                     continue;
@@ -772,7 +880,7 @@ fn check_page(page: usize, site: &SiteIndex, scans: &[Scan], base_path: &str) ->
                 } else {
                     format!(
                         "the generated page links to `{url}`, but `{}` has no id `{fragment}`",
-                        site.paths[target]
+                        site.path(target)
                     )
                 };
                 problems.push(Problem {
@@ -867,12 +975,12 @@ fn audit_problems(audit: &Audit, html: bool, problems: &mut Vec<Problem>) {
     }
 }
 
-/// One diagnostic per distinct problem, on the first page (in path order) that
-/// has it, counting the pages.
-fn collapse(
-    problems: Vec<Vec<Problem>>,
-    site: &SiteIndex,
-    scans: &[Scan],
+/// One diagnostic per distinct problem, on the first page that has it,
+/// counting the pages; `problems` are each page's, in path order.
+fn collapse<'a>(
+    problems: Vec<(usize, Vec<Problem>)>,
+    site: &Index,
+    scans: &impl Scans<'a>,
     base_path: &str,
     template_dir: &str,
 ) -> Vec<Diagnostic> {
@@ -884,7 +992,7 @@ fn collapse(
     }
     let mut seen: Vec<Seen> = Vec::new();
     let mut index: BTreeMap<(Code, String), usize> = BTreeMap::new();
-    for (page, list) in problems.into_iter().enumerate() {
+    for (page, list) in problems {
         for problem in list {
             match index.entry((problem.code, problem.message.clone())) {
                 Entry::Occupied(e) => {
@@ -907,7 +1015,9 @@ fn collapse(
         }
     }
     let urls: Vec<String> = if seen.iter().any(|s| matches!(s.problem.hint, Hint::Url(_))) {
+        // `closest` does not depend on the order of its candidates.
         (0..site.paths.len())
+            .filter(|&i| !site.path(i).is_empty())
             .map(|i| site.url(i, base_path))
             .collect()
     } else {
@@ -915,7 +1025,7 @@ fn collapse(
     };
     seen.into_iter()
         .map(|s| {
-            let page = site.paths[s.page];
+            let page = site.path(s.page);
             if let Hint::Template(advice) = &s.problem.hint {
                 let pages = if s.pages > 1 {
                     format!(" and {} other pages", s.pages - 1)
@@ -942,13 +1052,13 @@ fn collapse(
                     None => origin.to_string(),
                 },
                 Hint::Anchor { page, id } => {
-                    match closest(id, scans[*page].ids.iter().map(Cow::as_ref)) {
+                    match closest(id, scans.of(*page).ids.iter().map(Cow::as_ref)) {
                         Some(best) => format!("{origin}; did you mean `#{best}`?"),
                         None => origin.to_string(),
                     }
                 }
                 Hint::IdRef(id) => {
-                    let ids = &scans[s.page].ids;
+                    let ids = &scans.of(s.page).ids;
                     match closest(id, ids.iter().map(Cow::as_ref)) {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => "the element it names must be on the same page, with that id"
