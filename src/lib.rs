@@ -118,10 +118,13 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
             }
         };
         diagnostics.append(&mut problems);
+        let base_path = site.parsed.config.base_path();
+        // The parsed pages are not needed past rendering: free them before
+        // the output check allocates.
+        drop(site);
         // Only a site that passed every other check is verified, so the output
         // check never repeats a problem already reported against a source.
         if !diagnostics.iter().any(Diagnostic::is_error) {
-            let base_path = site.parsed.config.base_path();
             let template_dir = &sources.template_dir;
             diagnostics.extend(match &rendered {
                 None => verify::verify(&outputs, &base_path, template_dir),
@@ -165,6 +168,18 @@ impl Report {
 }
 
 pub(crate) fn source_map(sources: &Sources) -> SourceMap {
+    source_map_of(sources, |_| true)
+}
+
+/// The texts of the files the diagnostics point into: a copy of every source
+/// would cost a large site as much memory again.
+fn source_map_for(sources: &Sources, diagnostics: &[Diagnostic]) -> SourceMap {
+    let files: std::collections::HashSet<&str> =
+        diagnostics.iter().map(|d| d.file.as_str()).collect();
+    source_map_of(sources, |path| files.contains(path))
+}
+
+fn source_map_of(sources: &Sources, wanted: impl Fn(&str) -> bool) -> SourceMap {
     let mut map = SourceMap::default();
     for file in sources
         .config
@@ -172,6 +187,7 @@ pub(crate) fn source_map(sources: &Sources) -> SourceMap {
         .chain(&sources.content)
         .chain(&sources.data)
         .chain(&sources.templates)
+        .filter(|file| wanted(&file.path))
     {
         map.insert(&file.path, &file.text);
     }
@@ -187,8 +203,8 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
     diagnostic::sort(&mut diagnostics);
     Ok(Report {
         pages: compiled.outputs.as_ref().map_or(0, |o| o.files.len()),
+        sources: source_map_for(&sources, &diagnostics),
         diagnostics,
-        sources: source_map(&sources),
         written: None,
     })
 }
@@ -207,8 +223,8 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
         written = Some(write::write(outputs, &options.output_dir())?);
     }
     Ok(Report {
+        sources: source_map_for(&sources, &diagnostics),
         diagnostics,
-        sources: source_map(&sources),
         written,
         pages,
     })
@@ -232,8 +248,8 @@ pub fn report(options: &Options) -> anyhow::Result<(Vec<publishing::Row>, Report
     Ok((
         rows,
         Report {
+            sources: source_map_for(&sources, &diagnostics),
             diagnostics,
-            sources: source_map(&sources),
             written: None,
             pages: 0,
         },
