@@ -247,8 +247,11 @@ impl Project {
         let site = resolver.site();
         let (pages, indexes) = affected(&before, site);
         let mut selected: HashSet<usize> = pages;
-        for path in std::mem::take(&mut self.pending) {
-            if let Some(i) = site.position(&path) {
+        // Sources changed while the site had errors: pages to render again,
+        // or pages deleted whose outputs are still served.
+        let pending: Vec<String> = std::mem::take(&mut self.pending).into_iter().collect();
+        for path in &pending {
+            if let Some(i) = site.position(path) {
                 selected.insert(i);
             }
         }
@@ -260,12 +263,15 @@ impl Project {
         });
         // Outputs of pages that are gone.
         let site = self.site().expect("checked by the caller");
-        let removed: Vec<String> = paths
+        let mut removed: Vec<String> = paths
             .iter()
-            .filter(|p| site.position(p).is_none())
+            .chain(&pending)
+            .filter(|p| url::is_content(p) && site.position(p).is_none())
             .map(|p| url::output_of_source(p))
             .filter(|o| self.outputs.files.contains_key(o))
             .collect();
+        removed.sort_unstable();
+        removed.dedup();
         let mut rebuild = self.finish(rendered, &removed, false);
         if rebuild.ok {
             for path in &removed {
@@ -279,6 +285,7 @@ impl Project {
             self.pending
                 .extend(selected.iter().map(|&i| site.pages()[i].path.clone()));
             self.pending.extend(paths.iter().cloned());
+            self.pending.extend(pending);
             self.pending_indexes |= indexes;
         }
         Ok(rebuild)

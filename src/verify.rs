@@ -1331,6 +1331,57 @@ mod tests {
     }
 
     #[test]
+    fn an_index_updated_in_place_finds_what_a_new_one_finds() {
+        let outputs = |files: &[(&str, &str)]| Outputs {
+            files: files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        };
+        let home = page("<a href=/about/#team>About</a> <a href=articles/x/>X</a>");
+        let base = outputs(&[
+            ("index.html", &home),
+            ("about/index.html", &page("<h2 id=team>T</h2>")),
+            ("articles/x/index.html", &page("")),
+            ("style.css", ""),
+        ]);
+        let mut index = Index::new(&base);
+        let home_only = |index: &Index| -> Vec<String> {
+            verify_pages(index, &base, &Outputs::default(), ["index.html"], "/", "t/")
+                .iter()
+                .filter(|d| d.code != Code::Accessibility)
+                .map(|d| format!("{} {}", d.code.as_str(), d.message))
+                .collect()
+        };
+        assert_eq!(home_only(&index), Vec::<String>::new());
+        assert!(index.remove("about/index.html") && !index.remove("about/index.html"));
+        assert_eq!(
+            home_only(&index),
+            [
+                "broken-link the generated page links to `/about/`, which the site does not have",
+                "broken-link the generated page links to `/about/#team`, which the site does not \
+                 have",
+            ]
+        );
+        assert!(index.remove("articles/x/index.html"));
+        assert_eq!(home_only(&index).len(), 3);
+        // Slots are reused; the folder map follows.
+        assert!(index.insert("articles/x/index.html") && !index.insert("articles/x/index.html"));
+        assert!(index.insert("about/index.html"));
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.paths.len(), 4);
+        assert_eq!(home_only(&index), Vec::<String>::new());
+        // A page the base lacks is checked from the overlay.
+        let overlay = outputs(&[("about/index.html", &page("<h2 id=people>T</h2>"))]);
+        let found: Vec<Code> = verify_pages(&index, &base, &overlay, ["index.html"], "/", "t/")
+            .iter()
+            .map(|d| d.code)
+            .filter(|&code| code != Code::Accessibility)
+            .collect();
+        assert_eq!(found, [Code::BrokenAnchor]);
+    }
+
+    #[test]
     fn entities_in_attributes_are_decoded() {
         let problems = site("<a href='/articles/x/?a=1&amp;b=2#ris&#107;'>x</a>", "");
         assert_eq!(problems, Vec::<String>::new());

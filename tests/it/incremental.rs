@@ -408,3 +408,99 @@ fn a_folder_removed_or_renamed_rebuilds_everything() {
     assert!(r.ok, "{:?}", project.diagnostics());
     assert_same_as_cold(&site, &project);
 }
+
+/// Links the Markdown check leaves to the output check: `/…` links.
+fn absolute_link_fixture() -> Site {
+    Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee [n](/articles/n/#start).\n\
+         //- articles/n.md\n{}\n## Start\n\nThe n page.\n\
+         //- articles/c.md\n{ARTICLE}\nAlone.\n",
+        titled("En")
+    ))
+}
+
+#[test]
+fn a_page_added_after_startup_can_be_linked_to_with_a_fragment() {
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nAlone.\n"));
+    let mut project = Project::open(&options(&site)).unwrap();
+    site.write(
+        "articles/n.md",
+        &format!("{}\n## Start\n\nThe n page.\n", titled("En")),
+    );
+    let r = rebuild(&mut project, &site, &["articles/n.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\nSee [n](/articles/n/#start).\n"),
+    );
+    let r = rebuild(&mut project, &site, &["articles/a.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+
+    // The output check reads the ids of the page linked to.
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\nSee [n](/articles/n/#finish).\n"),
+    );
+    let r = rebuild(&mut project, &site, &["articles/a.md"]);
+    assert!(!r.ok);
+    assert_eq!(
+        codes_by_file(&project),
+        [("broken-anchor", "articles/a/index.html")]
+    );
+    assert_same_diagnostics(&site, &project);
+}
+
+#[test]
+fn deleting_a_page_linked_to_only_from_output_breaks_its_linkers_until_fixed() {
+    let site = absolute_link_fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    assert!(
+        project.diagnostics().is_empty(),
+        "{:?}",
+        project.diagnostics()
+    );
+    let good = project.outputs().clone();
+
+    std::fs::remove_file(site.path().join("articles/n.md")).unwrap();
+    let r = rebuild(&mut project, &site, &["articles/n.md"]);
+    assert!(!r.ok);
+    assert_eq!(
+        codes_by_file(&project),
+        [("broken-link", "articles/a/index.html")]
+    );
+    assert_same_diagnostics(&site, &project);
+    assert_eq!(project.outputs(), &good);
+
+    // Another edit while the deletion waits: still reported, still not served.
+    site.write("articles/c.md", &format!("{ARTICLE}\nAlone again.\n"));
+    let r = rebuild(&mut project, &site, &["articles/c.md"]);
+    assert!(!r.ok);
+    assert_same_diagnostics(&site, &project);
+    assert!(project.output("articles/n/index.html").is_some());
+
+    // Fixing the link applies the deletion.
+    site.write("articles/a.md", &format!("{ARTICLE}\nNo link now.\n"));
+    let r = rebuild(&mut project, &site, &["articles/a.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert!(
+        r.removed.contains(&"articles/n/index.html".to_string()),
+        "{r:?}"
+    );
+    assert_same_as_cold(&site, &project);
+
+    // And a page added back under the same path is indexed again.
+    site.write(
+        "articles/n.md",
+        &format!("{}\n## Start\n\nThe n page.\n", titled("En")),
+    );
+    assert!(rebuild(&mut project, &site, &["articles/n.md"]).ok);
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\nSee [n](/articles/n/#start).\n"),
+    );
+    let r = rebuild(&mut project, &site, &["articles/a.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_as_cold(&site, &project);
+}
