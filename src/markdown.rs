@@ -17,7 +17,9 @@ use crate::url;
 /// A piece of a rendered body: finished HTML, or a hole for `render` to fill.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Segment {
-    Html(String),
+    /// A range of `Body::html`: the body is kept as one string, not copied
+    /// into pieces.
+    Html(Range<usize>),
     /// The output of `shortcodes[i]`.
     Shortcode(usize),
     /// The in-place definition of the glossary term that `links[i]` points to.
@@ -64,6 +66,8 @@ pub struct Link {
 /// Everything `parse` learns from a Markdown body.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Body {
+    /// The rendered HTML, with hole markers between the segments.
+    pub html: String,
     pub segments: Vec<Segment>,
     pub headings: Vec<Heading>,
     /// Every id the body's HTML defines, in order.
@@ -194,9 +198,11 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         }
     }
     state.end_block();
-    let mut html = String::new();
+    // HTML is a little longer than its Markdown; one allocation is enough.
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
-    state.body.segments = split_holes(html);
+    state.body.segments = split_holes(&html);
+    state.body.html = html;
     (state.body, state.problems)
 }
 
@@ -638,31 +644,28 @@ fn hole(segment: Segment, block: bool) -> Event<'static> {
 }
 
 /// Cuts the HTML at the hole markers.
-fn split_holes(html: String) -> Vec<Segment> {
-    if !html.contains(HOLE_START) {
-        return vec![Segment::Html(html)];
-    }
+fn split_holes(html: &str) -> Vec<Segment> {
     let mut segments = Vec::new();
-    let mut rest = html.as_str();
-    while let Some(start) = rest.find(HOLE_START) {
-        let after = &rest[start + HOLE_START.len_utf8()..];
-        let Some(end) = after.find(HOLE_END) else {
+    let mut pos = 0;
+    while let Some(start) = html[pos..].find(HOLE_START).map(|i| pos + i) {
+        let after = start + HOLE_START.len_utf8();
+        let Some(end) = html[after..].find(HOLE_END).map(|i| after + i) else {
             break;
         };
-        if start > 0 {
-            segments.push(Segment::Html(rest[..start].to_string()));
+        if start > pos {
+            segments.push(Segment::Html(pos..start));
         }
-        let marker = &after[..end];
+        let marker = &html[after..end];
         let n: usize = marker[1..].parse().unwrap_or(0);
         segments.push(if marker.starts_with('S') {
             Segment::Shortcode(n)
         } else {
             Segment::TermNote(n)
         });
-        rest = &after[end + HOLE_END.len_utf8()..];
+        pos = end + HOLE_END.len_utf8();
     }
-    if !rest.is_empty() {
-        segments.push(Segment::Html(rest.to_string()));
+    if pos < html.len() {
+        segments.push(Segment::Html(pos..html.len()));
     }
     segments
 }
@@ -785,7 +788,7 @@ mod tests {
         b.segments
             .iter()
             .map(|s| match s {
-                Segment::Html(h) => h.clone(),
+                Segment::Html(r) => b.html[r.clone()].to_string(),
                 Segment::Shortcode(n) => format!("[S{n}]"),
                 Segment::TermNote(n) => format!("[T{n}]"),
             })

@@ -41,16 +41,21 @@ impl TextStats {
     pub fn add_block(&mut self, text: &str) {
         let mut open_sentence = false;
         for token in tokens(text) {
-            if has_alphanumeric(token) {
+            let (syllables, ends) = if token.is_ascii() {
+                ascii_token(token.as_bytes())
+            } else {
+                let word = has_alphanumeric(token).then(|| syllables(token));
+                (word, ends_sentence(token))
+            };
+            if let Some(s) = syllables {
                 self.words += 1;
-                let s = syllables(token);
                 self.syllables += s;
                 if s >= 3 {
                     self.polysyllables += 1;
                 }
                 open_sentence = true;
             }
-            if open_sentence && ends_sentence(token) {
+            if open_sentence && ends {
                 self.sentences += 1;
                 open_sentence = false;
             }
@@ -129,6 +134,31 @@ fn ends_sentence(token: &str) -> bool {
         .ends_with(['.', '!', '?'])
 }
 
+/// An ASCII token in one pass: its syllables if it is a word, and whether it
+/// ends a sentence.
+fn ascii_token(token: &[u8]) -> (Option<usize>, bool) {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let mut word = false;
+    for &b in token {
+        if b.is_ascii_alphabetic() {
+            word = true;
+            if n < buf.len() {
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+        } else if b.is_ascii_digit() {
+            word = true;
+        }
+    }
+    let end = token
+        .iter()
+        .rposition(|b| !matches!(b, b'"' | b'\'' | b')'))
+        .map(|i| token[i]);
+    let ends = matches!(end, Some(b'.' | b'!' | b'?'));
+    (word.then(|| count_syllables(&buf[..n])), ends)
+}
+
 /// Syllables in a word, by the rule in this module's documentation.
 pub fn syllables(word: &str) -> usize {
     // Letters go into a buffer on the stack: this runs once per word of the
@@ -141,8 +171,13 @@ pub fn syllables(word: &str) -> usize {
             n += 1;
         }
     }
-    let w = &buf[..n];
-    if w.is_empty() {
+    count_syllables(&buf[..n])
+}
+
+/// Syllables of a word given as its lower-case letters a–z.
+fn count_syllables(w: &[u8]) -> usize {
+    let n = w.len();
+    if n == 0 {
         // A number or symbol: read as one unit.
         return 1;
     }

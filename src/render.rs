@@ -4,7 +4,7 @@
 //! parallel, and the index pages (home, glossary A–Z, topics, 404) are added.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -194,12 +194,19 @@ pub fn render_selected(
     let mut diagnostics = Vec::new();
     let r = Renderer::new(site, sources, theme);
     // Minifying is the costliest step of a page, so it runs inside the parallel map.
-    let pages: Vec<RenderedPage> = site
-        .pages()
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| selection.pages.is_none_or(|only| only.contains(i)))
-        .map(|(i, page)| {
+    // A selection is walked directly: serve renders a few pages of a large site.
+    let selected: Vec<usize> = match selection.pages {
+        None => (0..site.pages().len()).collect(),
+        Some(only) => {
+            let mut only: Vec<usize> = only.iter().copied().collect();
+            only.sort_unstable();
+            only
+        }
+    };
+    let pages: Vec<RenderedPage> = selected
+        .into_par_iter()
+        .map(|i| {
+            let page = &site.pages()[i];
             let (html, problems) = r.page(i, page);
             let html = html.map(|h| minify::html(&h));
             (url::output_of_source(&page.path), html, problems)
@@ -396,9 +403,10 @@ struct Renderer<'a> {
     sources: &'a Sources,
     config: &'a SiteConfig,
     base_path: String,
-    /// Each page's title, URL, description and kind, made once: backlinks,
-    /// related articles and indexes share them (tera's maps are reference-counted).
-    refs: Vec<Value>,
+    /// Each page's title, URL, description and kind, made once when first
+    /// needed: backlinks, related articles and indexes share them (tera's maps
+    /// are reference-counted), and a render of a few pages makes only theirs.
+    refs: Vec<OnceLock<Value>>,
 }
 
 /// A template map with fixed keys, built directly as tera values: going
@@ -418,11 +426,7 @@ fn section_name(section: Section) -> &'static str {
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, sources: &'a Sources, theme: &'a Theme) -> Self {
         let base_path = site.parsed.config.base_path();
-        let refs = site
-            .pages()
-            .par_iter()
-            .map(|page| link_ref(page, &base_path))
-            .collect();
+        let refs = site.pages().iter().map(|_| OnceLock::new()).collect();
         Renderer {
             site,
             tera: &theme.tera,
@@ -431,6 +435,13 @@ impl<'a> Renderer<'a> {
             base_path,
             refs,
         }
+    }
+
+    /// The shared link card of page `i`.
+    fn card(&self, i: usize) -> Value {
+        self.refs[i]
+            .get_or_init(|| link_ref(&self.site.pages()[i], &self.base_path))
+            .clone()
     }
 
     fn page(&self, i: usize, page: &Page) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
@@ -504,7 +515,7 @@ impl<'a> Renderer<'a> {
         let pages = self.site.pages();
         let backlinks: Vec<Value> = self.site.backlinks[i]
             .iter()
-            .map(|&j| self.refs[j].clone())
+            .map(|&j| self.card(j))
             .collect();
         // Related articles: the articles this one links to, then those linking here.
         let mut related: Vec<usize> = Vec::new();
@@ -563,7 +574,7 @@ impl<'a> Renderer<'a> {
                 "related",
                 related
                     .iter()
-                    .map(|&j| self.refs[j].clone())
+                    .map(|&j| self.card(j))
                     .collect::<Vec<_>>()
                     .into(),
             ),
@@ -577,12 +588,12 @@ impl<'a> Renderer<'a> {
 
     /// The body's HTML with every hole filled.
     fn content(&self, page: &Page) -> (String, Vec<Diagnostic>) {
-        let mut html = String::new();
+        let mut html = String::with_capacity(page.body.html.len() + 1024);
         let mut problems = Vec::new();
         let mut notes = 0;
         for segment in &page.body.segments {
             match segment {
-                Segment::Html(h) => html.push_str(h),
+                Segment::Html(r) => html.push_str(&page.body.html[r.clone()]),
                 Segment::Shortcode(n) => match self.shortcode(page, *n) {
                     // Inline output is trimmed so a template's final newline adds no space.
                     Ok(out) if !page.body.shortcodes[*n].block => html.push_str(out.trim()),
@@ -699,7 +710,7 @@ impl<'a> Renderer<'a> {
                     Meta::Article(m) => &m.topics,
                     _ => &[],
                 };
-                let mut card = self.refs[i].as_map().cloned().unwrap_or_default();
+                let mut card = self.card(i).as_map().cloned().unwrap_or_default();
                 let topics: Vec<Value> = topics.iter().map(|t| self.topic_ref(t)).collect();
                 card.insert("topics".into(), topics.into());
                 Value::from(card)
@@ -736,10 +747,7 @@ impl<'a> Renderer<'a> {
                 Some(c) if c.is_ascii_alphabetic() => c.to_string(),
                 _ => "#".to_string(),
             };
-            letters
-                .entry(letter)
-                .or_default()
-                .push(self.refs[i].clone());
+            letters.entry(letter).or_default().push(self.card(i));
         }
         let letter_values: Vec<Value> = letters
             .into_iter()
@@ -767,7 +775,7 @@ impl<'a> Renderer<'a> {
             "terms",
             terms
                 .iter()
-                .map(|&i| self.refs[i].clone())
+                .map(|&i| self.card(i))
                 .collect::<Vec<_>>()
                 .into(),
         );
