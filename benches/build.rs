@@ -30,40 +30,6 @@ struct Sample {
 /// What one row of the table measured: the median sample, or why it has none.
 type Row = Result<Sample, String>;
 
-fn parse_args() -> Result<Args, String> {
-    let default_dir = if Path::new("/dev/shm").is_dir() {
-        PathBuf::from("/dev/shm/osteon-bench")
-    } else {
-        std::env::temp_dir().join("osteon-bench")
-    };
-    let mut args = Args {
-        sizes: vec![1_000, 10_000],
-        dir: default_dir,
-        runs: 3,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sizes" => {
-                args.sizes = value()?
-                    .split(',')
-                    .map(|s| s.trim().parse().map_err(|_| format!("bad size {s:?}")))
-                    .collect::<Result<_, _>>()?;
-            }
-            "--dir" => args.dir = PathBuf::from(value()?),
-            "--runs" => args.runs = value()?.parse().map_err(|_| "bad --runs".to_string())?,
-            // Cargo passes `--bench` to every bench binary.
-            "--bench" => {}
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    if args.runs == 0 || args.sizes.contains(&0) {
-        return Err("--runs and every size must be at least 1".into());
-    }
-    Ok(args)
-}
-
 /// The floor: every Markdown source rendered by pulldown-cmark alone, one thread, one
 /// HTML file per page written where osteon would write it.
 fn floor(site: &Path, out: &Path) -> std::io::Result<()> {
@@ -359,6 +325,15 @@ fn bench_size(args: &Args, size: usize, hugo: bool) {
     print_table(&rows);
     println!("  osteon's output folder holds {files} files");
     print_targets(&rows);
+}
+
+fn parse_args() -> Result<Args, String> {
+    let a = corpus::parse_args("osteon-bench", "--runs", 3)?;
+    Ok(Args {
+        sizes: a.sizes,
+        dir: a.dir,
+        runs: a.count,
+    })
 }
 
 fn main() -> ExitCode {

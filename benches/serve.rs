@@ -27,40 +27,6 @@ struct Args {
     edits: usize,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let default_dir = if Path::new("/dev/shm").is_dir() {
-        PathBuf::from("/dev/shm/osteon-bench-serve")
-    } else {
-        std::env::temp_dir().join("osteon-bench-serve")
-    };
-    let mut args = Args {
-        sizes: vec![1_000, 10_000],
-        dir: default_dir,
-        edits: 20,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sizes" => {
-                args.sizes = value()?
-                    .split(',')
-                    .map(|s| s.trim().parse().map_err(|_| format!("bad size {s:?}")))
-                    .collect::<Result<_, _>>()?;
-            }
-            "--dir" => args.dir = PathBuf::from(value()?),
-            "--edits" => args.edits = value()?.parse().map_err(|_| "bad --edits".to_string())?,
-            // Cargo passes `--bench` to every bench binary.
-            "--bench" => {}
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    if args.edits == 0 || args.sizes.contains(&0) {
-        return Err("--edits and every size must be at least 1".into());
-    }
-    Ok(args)
-}
-
 /// One keep-alive HTTP/1.1 connection, reading responses by `content-length`.
 struct Client {
     addr: SocketAddr,
@@ -259,6 +225,15 @@ fn edits(
         times.push(start.elapsed());
     }
     Ok(times)
+}
+
+fn parse_args() -> Result<Args, String> {
+    let a = corpus::parse_args("osteon-bench-serve", "--edits", 20)?;
+    Ok(Args {
+        sizes: a.sizes,
+        dir: a.dir,
+        edits: a.count,
+    })
 }
 
 fn main() -> ExitCode {

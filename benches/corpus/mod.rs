@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Words for filler prose, slugs and headings: plain English, letters only.
 const WORDS: &[&str] = &[
@@ -640,4 +640,50 @@ pub fn generate_hugo(site: &Path, dir: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The command line every bench takes: `--sizes 1000,10000`, `--dir DIR` and
+/// one repeat count, named by `count_flag` (`--runs`, `--edits`).
+pub struct BenchArgs {
+    pub sizes: Vec<usize>,
+    pub dir: PathBuf,
+    pub count: usize,
+}
+
+/// Parses the bench's arguments; `folder` names the default folder, on
+/// `/dev/shm` when there is one.
+pub fn parse_args(folder: &str, count_flag: &str, count: usize) -> Result<BenchArgs, String> {
+    let default_dir = if Path::new("/dev/shm").is_dir() {
+        Path::new("/dev/shm").join(folder)
+    } else {
+        std::env::temp_dir().join(folder)
+    };
+    let mut args = BenchArgs {
+        sizes: vec![1_000, 10_000],
+        dir: default_dir,
+        count,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--sizes" => {
+                args.sizes = value()?
+                    .split(',')
+                    .map(|s| s.trim().parse().map_err(|_| format!("bad size {s:?}")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--dir" => args.dir = PathBuf::from(value()?),
+            f if f == count_flag => {
+                args.count = value()?.parse().map_err(|_| format!("bad {count_flag}"))?;
+            }
+            // Cargo passes `--bench` to every bench binary.
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if args.count == 0 || args.sizes.contains(&0) {
+        return Err(format!("{count_flag} and every size must be at least 1"));
+    }
+    Ok(args)
 }

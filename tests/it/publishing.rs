@@ -7,19 +7,7 @@ use std::process::Command;
 use crate::support::{ARTICLE, Run, SITE_TOML, Site};
 
 fn run_on(site: &Site, today: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_osteon"))
-        .args(args)
-        .arg("--root")
-        .arg(site.path())
-        .env("OSTEON_TODAY", today)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    site.run_with_env(args, &[("OSTEON_TODAY", today)])
 }
 
 fn two_articles() -> Site {

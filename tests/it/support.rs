@@ -63,11 +63,17 @@ impl Site {
 
     /// Runs `osteon ARGS --root SITE`.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `osteon ARGS --root SITE` with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_osteon"))
             .args(args)
             .arg("--root")
             .arg(self.path())
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .output()
             .unwrap();
         Run {
