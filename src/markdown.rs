@@ -198,9 +198,11 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         }
     }
     state.end_block();
-    // HTML is a little longer than its Markdown; one allocation is enough.
+    // HTML is a little longer than its Markdown: one allocation is enough,
+    // and the slack goes before the site holds every page.
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+    html.shrink_to_fit();
     state.body.segments = split_holes(&html);
     state.body.html = html;
     (state.body, state.problems)

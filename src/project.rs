@@ -466,27 +466,19 @@ impl Project {
         // Any page may link to one that is gone, in a way no source index
         // records (a template, raw HTML, a `/…` link): check them all. Only
         // deleting a page pays for that.
-        let problems = if removed.is_empty() {
-            let pages = rendered.files.keys().map(String::as_str);
-            verify::verify_pages(
-                &self.index,
-                &self.outputs,
-                rendered,
-                pages,
-                base_path,
-                template_dir,
-            )
+        let pages: Vec<&str> = if removed.is_empty() {
+            rendered.files.keys().map(String::as_str).collect()
         } else {
-            let pages: Vec<&str> = self.index.paths().collect();
-            verify::verify_pages(
-                &self.index,
-                &self.outputs,
-                rendered,
-                pages,
-                base_path,
-                template_dir,
-            )
+            self.index.paths().collect()
         };
+        let problems = verify::verify_pages(
+            &self.index,
+            &self.outputs,
+            rendered,
+            pages,
+            base_path,
+            template_dir,
+        );
         if problems.iter().any(Diagnostic::is_error) {
             for path in added {
                 self.index.remove(path);
