@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -95,14 +96,22 @@ pub fn load(root: &Path) -> anyhow::Result<(Sources, Vec<Diagnostic>)> {
         .and_then(|c| theme_name(&c.text))
         .unwrap_or_else(|| "default".to_string());
 
+    let mut markdown = Vec::new();
     for section in Section::ALL {
-        for path in walk(root, section.dir(), &mut diagnostics) {
-            if path.ends_with(".md") {
-                sources
-                    .content
-                    .extend(read_text(root, &path, &mut diagnostics));
-            }
-        }
+        let paths = walk(root, section.dir(), &mut diagnostics);
+        markdown.extend(paths.into_iter().filter(|p| p.ends_with(".md")));
+    }
+    // A large site has thousands of small files: read them in parallel, in order.
+    let read: Vec<(Option<SourceFile>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|path| {
+            let mut problems = Vec::new();
+            (read_text(root, path, &mut problems), problems)
+        })
+        .collect();
+    for (file, problems) in read {
+        sources.content.extend(file);
+        diagnostics.extend(problems);
     }
     for path in walk(root, "data", &mut diagnostics) {
         if path.ends_with(".toml") {
