@@ -128,10 +128,11 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
             let template_dir = &sources.template_dir;
             diagnostics.extend(match &rendered {
                 None => verify::verify(&outputs, &base_path, template_dir),
-                Some(rendered) => verify::verify_changed(
+                Some(rendered) => verify::verify_pages(
+                    &verify::Index::new(&outputs),
                     &outputs,
                     &Outputs::default(),
-                    rendered,
+                    rendered.iter().map(String::as_str),
                     &base_path,
                     template_dir,
                 ),

@@ -124,7 +124,7 @@ pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, V
         .par_iter()
         .enumerate()
         .filter(|(i, _)| !selected.contains(i))
-        .map(|(_, page)| r.content(page).1)
+        .map(|(_, page)| r.fill(page, |_| {}))
         .collect();
     diagnostics.extend(holes.into_iter().flatten());
     let mut verify: Vec<String> = sample
@@ -437,6 +437,19 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The shared link cards of `pages`, as a template list.
+    fn cards<'i>(&self, pages: impl IntoIterator<Item = &'i usize>) -> Value {
+        pages
+            .into_iter()
+            .map(|&i| self.card(i))
+            .collect::<Vec<_>>()
+            .into()
+    }
+
+    fn topic_url(&self, slug: &str) -> String {
+        format!("{}topics/{slug}/", self.base_path)
+    }
+
     /// The shared link card of page `i`.
     fn card(&self, i: usize) -> Value {
         self.refs[i]
@@ -503,20 +516,13 @@ impl<'a> Renderer<'a> {
     fn topic_ref(&self, topic: &str) -> Value {
         map([
             ("name", topic.into()),
-            (
-                "url",
-                format!("{}topics/{}/", self.base_path, slugify(topic)).into(),
-            ),
+            ("url", self.topic_url(&slugify(topic)).into()),
         ])
     }
 
     /// Everything a page template knows about its page.
     fn page_value(&self, i: usize, page: &Page) -> Value {
         let pages = self.site.pages();
-        let backlinks: Vec<Value> = self.site.backlinks[i]
-            .iter()
-            .map(|&j| self.card(j))
-            .collect();
         // Related articles: the articles this one links to, then those linking here.
         let mut related: Vec<usize> = Vec::new();
         for &j in self.site.outlinks[i].iter().chain(&self.site.backlinks[i]) {
@@ -569,15 +575,8 @@ impl<'a> Renderer<'a> {
                 .into(),
             ),
             ("toc", toc.into()),
-            ("backlinks", backlinks.into()),
-            (
-                "related",
-                related
-                    .iter()
-                    .map(|&j| self.card(j))
-                    .collect::<Vec<_>>()
-                    .into(),
-            ),
+            ("backlinks", self.cards(&self.site.backlinks[i])),
+            ("related", self.cards(&related)),
             ("reviewed", reviewed),
             ("review_due", review_due),
             ("topics", topics.into()),
@@ -589,27 +588,34 @@ impl<'a> Renderer<'a> {
     /// The body's HTML with every hole filled.
     fn content(&self, page: &Page) -> (String, Vec<Diagnostic>) {
         let mut html = String::with_capacity(page.body.html.len() + 1024);
+        let problems = self.fill(page, |piece| html.push_str(piece));
+        (html, problems)
+    }
+
+    /// Renders the body's holes and passes each piece of HTML, in order, to
+    /// `emit`; `check` passes one that keeps nothing, to find the problems only.
+    fn fill(&self, page: &Page, mut emit: impl FnMut(&str)) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut notes = 0;
         for segment in &page.body.segments {
             match segment {
-                Segment::Html(r) => html.push_str(&page.body.html[r.clone()]),
+                Segment::Html(r) => emit(&page.body.html[r.clone()]),
                 Segment::Shortcode(n) => match self.shortcode(page, *n) {
                     // Inline output is trimmed so a template's final newline adds no space.
-                    Ok(out) if !page.body.shortcodes[*n].block => html.push_str(out.trim()),
-                    Ok(out) => html.push_str(&out),
+                    Ok(out) if !page.body.shortcodes[*n].block => emit(out.trim()),
+                    Ok(out) => emit(&out),
                     Err(d) => problems.push(d),
                 },
                 Segment::TermNote(n) => {
                     notes += 1;
                     match self.term_note(page, *n, notes) {
-                        Ok(out) => html.push_str(out.trim()),
+                        Ok(out) => emit(out.trim()),
                         Err(d) => problems.push(d),
                     }
                 }
             }
         }
-        (html, problems)
+        problems
     }
 
     fn shortcode(&self, page: &Page, n: usize) -> Result<String, Diagnostic> {
@@ -734,7 +740,7 @@ impl<'a> Renderer<'a> {
                 let value = map([
                     ("name", name.as_str().into()),
                     ("slug", slug.as_str().into()),
-                    ("url", format!("{}topics/{slug}/", self.base_path).into()),
+                    ("url", self.topic_url(&slug).into()),
                     ("articles", list.into()),
                 ]);
                 (slug, name, value)
@@ -771,14 +777,7 @@ impl<'a> Renderer<'a> {
                 .into(),
         );
         base.insert_value("letters", letter_values.into());
-        base.insert_value(
-            "terms",
-            terms
-                .iter()
-                .map(|&i| self.card(i))
-                .collect::<Vec<_>>()
-                .into(),
-        );
+        base.insert_value("terms", self.cards(&terms));
         let terms: Vec<&Page> = terms.iter().map(|&i| &*pages[i]).collect();
 
         // Contexts share `base`: tera's arrays and maps are reference-counted.

@@ -49,24 +49,6 @@ pub fn verify(outputs: &Outputs, base_path: &str, template_dir: &str) -> Vec<Dia
 }
 
 /// Checks only the outputs in `pages`, on a site whose outputs are `base`
-/// with `overlay` written over it: what `check` rendered of a sample.
-/// [`verify_pages`] does the same on an index kept between calls.
-pub fn verify_changed(
-    base: &Outputs,
-    overlay: &Outputs,
-    pages: &[String],
-    base_path: &str,
-    template_dir: &str,
-) -> Vec<Diagnostic> {
-    let mut site = Index::new(base);
-    for path in overlay.files.keys() {
-        site.insert(path);
-    }
-    let pages = pages.iter().map(String::as_str);
-    verify_pages(&site, base, overlay, pages, base_path, template_dir)
-}
-
-/// Checks only the outputs in `pages`, on a site whose outputs are `base`
 /// with `overlay` written over it, and whose paths `site` indexes (paths it
 /// lacks count as missing): what `serve` re-rendered after an edit. Only those
 /// pages and the pages they link to with a fragment are scanned, and nothing
@@ -258,7 +240,7 @@ impl<'a> Scans<'a> for Vec<Scan<'a>> {
 impl<'a> Scans<'a> for FxHashMap<usize, Scan<'a>> {
     fn of(&self, page: usize) -> &Scan<'a> {
         // A page not scanned is looked up only for what it defines, and only
-        // when it is not HTML; `verify_changed` scans every page it needs.
+        // when it is not HTML; `verify_pages` scans every page it needs.
         static NOT_HTML: LazyLock<Scan<'static>> = LazyLock::new(Scan::default);
         self.get(&page).unwrap_or(&NOT_HTML)
     }
