@@ -41,10 +41,34 @@ pub const REQUIRED: [&str; 7] = [
 /// The theme's templates with osteon's functions registered: loaded and
 /// checked once, and kept between rebuilds by `serve`.
 pub struct Theme {
+    /// The templates minified (see [`minify::template`]): what pages are rendered with.
     tera: Tera,
+    /// The templates as written, when any was minified: a failed render is
+    /// repeated with these so its diagnostic points at the right line.
+    as_written: Option<Tera>,
 }
 
-/// A page's output path, its minified HTML or template error, and its content problems.
+impl Theme {
+    /// Renders `template`; an error comes from the templates as written.
+    fn render(&self, template: &str, context: &Context) -> tera::TeraResult<String> {
+        self.tera
+            .render(template, context)
+            .or_else(|e| match &self.as_written {
+                Some(as_written) => as_written.render(template, context),
+                None => Err(e),
+            })
+    }
+
+    fn contains_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    fn template_names(&self) -> impl Iterator<Item = &str> {
+        self.tera.get_template_names()
+    }
+}
+
+/// A page's output path, its HTML or template error, and its content problems.
 type RenderedPage = (String, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>);
 
 /// Which outputs to render; a full build renders everything.
@@ -179,7 +203,45 @@ pub fn load_theme(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnosti
     let mut diagnostics = Vec::new();
     let assets = hashed_assets(sources);
     match templates(site, sources, &assets, &mut diagnostics) {
-        Some(tera) => Ok(Theme { tera }),
+        Some(tera) => Ok(minified(tera, sources)),
+        None => Err(diagnostics),
+    }
+}
+
+/// The theme with each HTML template minified where that is safe, keeping the
+/// templates as written for diagnostics. Errors are found in the templates as
+/// written first, so they point at the author's lines.
+fn minified(as_written: Tera, sources: &Sources) -> Theme {
+    let named: Vec<(&str, String)> = sources
+        .templates
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| Some((sources.template_name(f), minify::template(&f.text)?)))
+        .collect();
+    let mut tera = as_written.clone();
+    match tera.add_raw_templates(named) {
+        Ok(()) => Theme {
+            tera,
+            as_written: Some(as_written),
+        },
+        // Every tag comes out of the minifier as it went in, so this should not
+        // happen; if it does, the templates as written still render the site.
+        Err(_) => Theme {
+            tera: as_written,
+            as_written: None,
+        },
+    }
+}
+
+/// The theme exactly as written, for comparing with the minified one.
+pub fn load_theme_as_written(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let assets = hashed_assets(sources);
+    match templates(site, sources, &assets, &mut diagnostics) {
+        Some(tera) => Ok(Theme {
+            tera,
+            as_written: None,
+        }),
         None => Err(diagnostics),
     }
 }
@@ -193,7 +255,6 @@ pub fn render_selected(
 ) -> (Outputs, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let r = Renderer::new(site, sources, theme);
-    // Minifying is the costliest step of a page, so it runs inside the parallel map.
     // A selection is walked directly: serve renders a few pages of a large site.
     let selected: Vec<usize> = match selection.pages {
         None => (0..site.pages().len()).collect(),
@@ -208,8 +269,11 @@ pub fn render_selected(
         .map(|i| {
             let page = &site.pages()[i];
             let (html, problems) = r.page(i, page);
-            let html = html.map(|h| minify::html(&h));
-            (url::output_of_source(&page.path), html, problems)
+            (
+                url::output_of_source(&page.path),
+                html.map(String::into_bytes),
+                problems,
+            )
         })
         .collect();
     let mut outputs = Outputs::default();
@@ -399,7 +463,7 @@ fn register_asset_function(
 
 struct Renderer<'a> {
     site: &'a Site,
-    tera: &'a Tera,
+    theme: &'a Theme,
     sources: &'a Sources,
     config: &'a SiteConfig,
     base_path: String,
@@ -429,7 +493,7 @@ impl<'a> Renderer<'a> {
         let refs = site.pages().iter().map(|_| OnceLock::new()).collect();
         Renderer {
             site,
-            tera: &theme.tera,
+            theme,
             sources,
             config: &site.parsed.config,
             base_path,
@@ -486,7 +550,7 @@ impl<'a> Renderer<'a> {
             Value::safe_string(&machine::page_jsonld(self.config, page)),
         );
         let html = self
-            .tera
+            .theme
             .render(template, &context)
             .map_err(|e| template_diagnostic(&e, self.sources));
         (html, problems)
@@ -621,10 +685,10 @@ impl<'a> Renderer<'a> {
     fn shortcode(&self, page: &Page, n: usize) -> Result<String, Diagnostic> {
         let call = &page.body.shortcodes[n];
         let name = format!("shortcodes/{}.html", call.name);
-        if !self.tera.contains_template(&name) {
+        if !self.theme.contains_template(&name) {
             let known: Vec<&str> = self
-                .tera
-                .get_template_names()
+                .theme
+                .template_names()
                 .filter_map(|t| t.strip_prefix("shortcodes/")?.strip_suffix(".html"))
                 .collect();
             let d = Diagnostic::error(
@@ -651,7 +715,7 @@ impl<'a> Renderer<'a> {
         for (key, value) in &call.args {
             context.insert(key.clone(), value);
         }
-        self.tera.render(&name, &context).map_err(|e| {
+        self.theme.render(&name, &context).map_err(|e| {
             Diagnostic::error(
                 Code::Shortcode,
                 &page.path,
@@ -673,7 +737,7 @@ impl<'a> Renderer<'a> {
         };
         let (Some(term), true) = (
             self.site.page(path),
-            self.tera.contains_template("partials/term.html"),
+            self.theme.contains_template("partials/term.html"),
         ) else {
             return Ok(String::new());
         };
@@ -687,7 +751,7 @@ impl<'a> Renderer<'a> {
                 ("id", format!("term-{}-{count}", term.slug()).into()),
             ]),
         );
-        self.tera
+        self.theme
             .render("partials/term.html", &context)
             .map_err(|e| template_diagnostic(&e, self.sources))
     }
@@ -843,7 +907,7 @@ impl<'a> Renderer<'a> {
         out.into_par_iter()
             .map(|(path, (template, context))| {
                 let html = self.render_index(template, &context);
-                (path, html.map(|h| minify::html(&h)))
+                (path, html.map(String::into_bytes))
             })
             .collect()
     }
@@ -868,7 +932,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_index(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
+        self.theme
             .render(template, context)
             .map_err(|e| template_diagnostic(&e, self.sources))
     }
@@ -951,5 +1015,47 @@ impl TemplateErrors {
             .collect();
         out.sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{Selection, load_theme, load_theme_as_written, render_selected};
+    use crate::minify;
+
+    /// Rendering with the minified theme gives, on every page of the shipped
+    /// site, what minify-html makes of the page rendered with the theme as
+    /// written: minifying the templates changes only whitespace it would remove.
+    #[test]
+    fn minified_theme_renders_what_minifying_each_page_would() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (sources, _) = crate::load::load(root).unwrap();
+        let options = crate::Options {
+            root: root.into(),
+            ..Default::default()
+        };
+        let (site, _) = crate::resolve_site(&sources, &options);
+        let site = site.unwrap();
+        let minified = load_theme(&site, &sources).ok().unwrap();
+        assert!(minified.as_written.is_some());
+        let as_written = load_theme_as_written(&site, &sources).ok().unwrap();
+        let (ours, _) = render_selected(&site, &sources, &minified, Selection::ALL);
+        let (reference, _) = render_selected(&site, &sources, &as_written, Selection::ALL);
+        assert!(ours.files.keys().eq(reference.files.keys()));
+        let mut pages = 0;
+        for (path, bytes) in ours.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let ours = std::str::from_utf8(bytes).unwrap();
+            let reference = std::str::from_utf8(&reference.files[path]).unwrap();
+            assert!(ours.len() < reference.len(), "{path} is no smaller");
+            assert_eq!(
+                String::from_utf8(minify::html(ours)).unwrap(),
+                String::from_utf8(minify::html(reference)).unwrap(),
+                "{path}"
+            );
+            pages += 1;
+        }
+        assert!(pages > 20, "only {pages} pages");
     }
 }

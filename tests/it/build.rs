@@ -33,11 +33,11 @@ fn builds_pretty_urls_indexes_and_static_files() {
     }
     let article = site.read("public/articles/bones/index.html");
     assert!(
-        article.contains(r#"<a href=/glossary/calcium/>calcium</a>"#),
+        article.contains(r#"<a href="/glossary/calcium/">calcium</a>"#),
         "{article}"
     );
     assert!(
-        article.contains("<h2 id=strong-bones>Strong bones</h2>"),
+        article.contains(r#"<h2 id="strong-bones">Strong bones</h2>"#),
         "{article}"
     );
     let term = site.read("public/glossary/calcium/index.html");
@@ -152,10 +152,10 @@ fn base_url_with_a_sub_folder_prefixes_every_link() {
         .success();
     let article = site.read("public/articles/bones/index.html");
     assert!(
-        article.contains("href=/bones/glossary/calcium/"),
+        article.contains(r#"href="/bones/glossary/calcium/""#),
         "{article}"
     );
-    assert!(article.contains("href=/bones/style."), "{article}");
+    assert!(article.contains(r#"href="/bones/style."#), "{article}");
 }
 
 #[test]

@@ -140,7 +140,7 @@ fn machine_readable_files_are_valid() {
     assert_eq!(set["@type"], "DefinedTermSet");
     assert_eq!(set["hasDefinedTerm"][0]["description"], "S <b>.");
     assert!(
-        article.contains(r#"<link href=https://example.org/articles/a/ rel=canonical>"#),
+        article.contains(r#"<link href="https://example.org/articles/a/" rel=canonical>"#),
         "{article}"
     );
     assert!(article.contains("property=og:title"));
