@@ -107,21 +107,21 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
     let outputs = site.map(|site| {
         let policy = publishing::Policy::new(&site.parsed.config, options.today());
         diagnostics.extend(publishing::check(&site, sources, &policy));
+        let base_path = site.parsed.config.base_path();
+        // The parsed pages are not needed past rendering: they are freed
+        // before the output check allocates.
         let (outputs, rendered, mut problems) = match scope {
             Scope::Everything => {
-                let (outputs, problems) = render::render(&site, sources);
+                let (outputs, problems) = render::render(site, sources);
                 (outputs, None, problems)
             }
             Scope::Sample => {
                 let (outputs, rendered, problems) = render::render_sample(&site, sources);
+                drop(site);
                 (outputs, Some(rendered), problems)
             }
         };
         diagnostics.append(&mut problems);
-        let base_path = site.parsed.config.base_path();
-        // The parsed pages are not needed past rendering: free them before
-        // the output check allocates.
-        drop(site);
         // Only a site that passed every other check is verified, so the output
         // check never repeats a problem already reported against a source.
         if !diagnostics.iter().any(Diagnostic::is_error) {

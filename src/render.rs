@@ -103,12 +103,28 @@ pub fn template_of(output: &str) -> &'static str {
     }
 }
 
-/// Loads the theme and renders the whole site.
-pub fn render(site: &Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
-    match load_theme(site, sources) {
-        Ok(theme) => render_selected(site, sources, &theme, Selection::ALL),
-        Err(diagnostics) => (Outputs::default(), diagnostics),
-    }
+/// Loads the theme and renders the whole site. The site is used up: each
+/// page's body HTML is freed as soon as its page is rendered, so a large site
+/// is never held twice over, as bodies and as pages.
+pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
+    let theme = match load_theme(&site, sources) {
+        Ok(theme) => theme,
+        Err(diagnostics) => return (Outputs::default(), diagnostics),
+    };
+    // `serve` shares pages between rebuilds; a build's are its own.
+    let bodies: Vec<(usize, Option<String>)> = site
+        .parsed
+        .pages
+        .iter_mut()
+        .enumerate()
+        .map(|(i, page)| {
+            (
+                i,
+                Arc::get_mut(page).map(|p| std::mem::take(&mut p.body.html)),
+            )
+        })
+        .collect();
+    render_jobs(&site, sources, &theme, bodies, Selection::ALL)
 }
 
 /// What `check` renders. Every page's shortcodes and glossary notes are
@@ -148,7 +164,7 @@ pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, V
         .par_iter()
         .enumerate()
         .filter(|(i, _)| !selected.contains(i))
-        .map(|(_, page)| r.fill(page, |_| {}))
+        .map(|(_, page)| r.fill(page, &page.body.html, |_| {}))
         .collect();
     diagnostics.extend(holes.into_iter().flatten());
     let mut verify: Vec<String> = sample
@@ -253,25 +269,38 @@ pub fn render_selected(
     theme: &Theme,
     selection: Selection,
 ) -> (Outputs, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let r = Renderer::new(site, sources, theme);
     // A selection is walked directly: serve renders a few pages of a large site.
-    let selected: Vec<usize> = match selection.pages {
-        None => (0..site.pages().len()).collect(),
+    let selected: Vec<(usize, Option<String>)> = match selection.pages {
+        None => (0..site.pages().len()).map(|i| (i, None)).collect(),
         Some(only) => {
             let mut only: Vec<usize> = only.iter().copied().collect();
             only.sort_unstable();
-            only
+            only.into_iter().map(|i| (i, None)).collect()
         }
     };
-    let pages: Vec<RenderedPage> = selected
+    render_jobs(site, sources, theme, selected, selection)
+}
+
+/// Renders pages `i` of `jobs`, each with its body HTML if it was taken out
+/// of the page (freed once the page is rendered), and the indexes and assets
+/// `selection` asks for.
+fn render_jobs(
+    site: &Site,
+    sources: &Sources,
+    theme: &Theme,
+    jobs: Vec<(usize, Option<String>)>,
+    selection: Selection,
+) -> (Outputs, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let r = Renderer::new(site, sources, theme);
+    let pages: Vec<RenderedPage> = jobs
         .into_par_iter()
-        .map(|i| {
+        .map(|(i, body)| {
             let page = &site.pages()[i];
-            let (html, problems) = r.page(i, page);
+            let (html, problems) = r.page(i, page, body.as_deref().unwrap_or(&page.body.html));
             (
                 url::output_of_source(&page.path),
-                html.map(String::into_bytes),
+                html.map(compact),
                 problems,
             )
         })
@@ -316,6 +345,14 @@ pub fn render_selected(
         }
     }
     (outputs, diagnostics)
+}
+
+/// A rendered page as the site holds it, without the slack its string grew
+/// with: the site holds every page at once.
+fn compact(html: String) -> Vec<u8> {
+    let mut bytes = html.into_bytes();
+    bytes.shrink_to_fit();
+    bytes
 }
 
 /// Output names of the theme's CSS and JS with a hash of their content, so a
@@ -521,8 +558,14 @@ impl<'a> Renderer<'a> {
             .clone()
     }
 
-    fn page(&self, i: usize, page: &Page) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
-        let (content, problems) = self.content(page);
+    /// Renders page `i` with `body`, its body HTML.
+    fn page(
+        &self,
+        i: usize,
+        page: &Page,
+        body: &str,
+    ) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
+        let (content, problems) = self.content(page, body);
         let template = match page.section {
             Section::Article => "article.html",
             Section::Glossary => "glossary-entry.html",
@@ -650,20 +693,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The body's HTML with every hole filled.
-    fn content(&self, page: &Page) -> (String, Vec<Diagnostic>) {
-        let mut html = String::with_capacity(page.body.html.len() + 1024);
-        let problems = self.fill(page, |piece| html.push_str(piece));
+    fn content(&self, page: &Page, body: &str) -> (String, Vec<Diagnostic>) {
+        let mut html = String::with_capacity(body.len() + 1024);
+        let problems = self.fill(page, body, |piece| html.push_str(piece));
         (html, problems)
     }
 
     /// Renders the body's holes and passes each piece of HTML, in order, to
     /// `emit`; `check` passes one that keeps nothing, to find the problems only.
-    fn fill(&self, page: &Page, mut emit: impl FnMut(&str)) -> Vec<Diagnostic> {
+    fn fill(&self, page: &Page, body: &str, mut emit: impl FnMut(&str)) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut notes = 0;
         for segment in &page.body.segments {
             match segment {
-                Segment::Html(r) => emit(&page.body.html[r.clone()]),
+                Segment::Html(r) => emit(&body[r.clone()]),
                 Segment::Shortcode(n) => match self.shortcode(page, *n) {
                     // Inline output is trimmed so a template's final newline adds no space.
                     Ok(out) if !page.body.shortcodes[*n].block => emit(out.trim()),
@@ -907,7 +950,7 @@ impl<'a> Renderer<'a> {
         out.into_par_iter()
             .map(|(path, (template, context))| {
                 let html = self.render_index(template, &context);
-                (path, html.map(String::into_bytes))
+                (path, html.map(compact))
             })
             .collect()
     }
