@@ -39,14 +39,30 @@ impl TextStats {
     /// whitespace-separated tokens with a letter or digit; this runs over every
     /// word of the site, so ASCII text takes a byte-level path.
     pub fn add_block(&mut self, text: &str) {
+        let bytes = text.as_bytes();
         let mut open_sentence = false;
-        for token in tokens(text) {
-            let (syllables, ends) = if token.is_ascii() {
-                ascii_token(token.as_bytes())
-            } else {
-                let word = has_alphanumeric(token).then(|| syllables(token));
-                (word, ends_sentence(token))
+        let mut i = 0;
+        while i < bytes.len() {
+            if is_ascii_space(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let (syllables, ends, len) = match ascii_token_at(&bytes[i..]) {
+                Some((syllables, ends, len)) => (syllables, ends, len),
+                // A token with a non-ASCII character: decoded, since it may
+                // hold or start with a Unicode space.
+                None => {
+                    let c = text[i..].chars().next().expect("i is a char boundary");
+                    if c.is_whitespace() {
+                        i += c.len_utf8();
+                        continue;
+                    }
+                    let token = tokens(&text[i..]).next().expect("a token starts at i");
+                    let word = has_alphanumeric(token).then(|| syllables(token));
+                    (word, ends_sentence(token), token.len())
+                }
             };
+            i += len;
             if let Some(s) = syllables {
                 self.words += 1;
                 self.syllables += s;
@@ -134,98 +150,131 @@ fn ends_sentence(token: &str) -> bool {
         .ends_with(['.', '!', '?'])
 }
 
-/// An ASCII token in one pass: its syllables if it is a word, and whether it
-/// ends a sentence.
-fn ascii_token(token: &[u8]) -> (Option<usize>, bool) {
-    let mut buf = [0u8; 64];
-    let mut n = 0;
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// The ASCII token at the start of `text` in one pass: its syllables if it is
+/// a word, whether it ends a sentence, and its length. `None` if the token
+/// has a non-ASCII byte.
+fn ascii_token_at(text: &[u8]) -> Option<(Option<usize>, bool, usize)> {
+    let mut letters = Letters::default();
     let mut word = false;
-    for &b in token {
+    // The last byte that is not a closing quote or bracket.
+    let mut last = 0u8;
+    let mut len = 0;
+    for &b in text {
+        if b >= 0x80 {
+            return None;
+        }
+        if is_ascii_space(b) {
+            break;
+        }
+        len += 1;
         if b.is_ascii_alphabetic() {
             word = true;
-            if n < buf.len() {
-                buf[n] = b.to_ascii_lowercase();
-                n += 1;
-            }
+            letters.push(b.to_ascii_lowercase());
         } else if b.is_ascii_digit() {
             word = true;
         }
+        if !matches!(b, b'"' | b'\'' | b')') {
+            last = b;
+        }
     }
-    let end = token
-        .iter()
-        .rposition(|b| !matches!(b, b'"' | b'\'' | b')'))
-        .map(|i| token[i]);
-    let ends = matches!(end, Some(b'.' | b'!' | b'?'));
-    (word.then(|| count_syllables(&buf[..n])), ends)
+    let ends = matches!(last, b'.' | b'!' | b'?');
+    Some((word.then(|| letters.syllables()), ends, len))
 }
 
 /// Syllables in a word, by the rule in this module's documentation.
 pub fn syllables(word: &str) -> usize {
-    // Letters go into a buffer on the stack: this runs once per word of the
-    // whole site. Letters past the 64th are ignored.
-    let mut buf = [0u8; 64];
-    let mut n = 0;
-    for b in word.bytes() {
-        if b.is_ascii_alphabetic() && n < buf.len() {
-            buf[n] = b.to_ascii_lowercase();
-            n += 1;
-        }
+    let mut letters = Letters::default();
+    for b in word.bytes().filter(u8::is_ascii_alphabetic) {
+        letters.push(b.to_ascii_lowercase());
     }
-    count_syllables(&buf[..n])
+    letters.syllables()
 }
 
-/// Syllables of a word given as its lower-case letters a–z.
-fn count_syllables(w: &[u8]) -> usize {
-    let n = w.len();
-    if n == 0 {
-        // A number or symbol: read as one unit.
-        return 1;
-    }
-    let plain_vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
-    // One pass: a bit per vowel, vowel groups, and vowel pairs read as two.
-    let mut vowels = 0u64;
-    let mut groups = 0;
-    let mut previous = false;
-    for i in 0..n {
-        let v = plain_vowel(w[i]) || (w[i] == b'y' && i > 0 && !plain_vowel(w[i - 1]));
-        if v {
-            vowels |= 1 << i;
-            if !previous {
-                groups += 1;
-            }
+/// The letters of a word as bit masks, bit `k` for letter `k`, one mask per
+/// kind of letter the rule looks at (see [`KIND`]), and its last four letters.
+/// This runs once per word of the site: masks find vowel groups and split
+/// pairs without branches that the letters would make unpredictable. Letters
+/// past the 64th are ignored.
+#[derive(Default)]
+struct Letters {
+    masks: [u64; 8],
+    len: usize,
+    /// The last letters, the latest in the low byte.
+    tail: u32,
+}
+
+/// The kind of each lower-case letter: 1 `a`, 2 `e`, 3 `i`, 4 `o`, 5 `u`,
+/// 6 `y`, 7 `t`, `s` or `c`, and 0 any other.
+const KIND: [u8; 128] = {
+    let mut kind = [0u8; 128];
+    kind[b'a' as usize] = 1;
+    kind[b'e' as usize] = 2;
+    kind[b'i' as usize] = 3;
+    kind[b'o' as usize] = 4;
+    kind[b'u' as usize] = 5;
+    kind[b'y' as usize] = 6;
+    kind[b't' as usize] = 7;
+    kind[b's' as usize] = 7;
+    kind[b'c' as usize] = 7;
+    kind
+};
+
+impl Letters {
+    /// Adds a lower-case letter a–z.
+    fn push(&mut self, letter: u8) {
+        if self.len < 64 {
+            self.masks[KIND[usize::from(letter & 0x7f)] as usize] |= 1 << self.len;
+            self.len += 1;
+            self.tail = (self.tail << 8) | u32::from(letter);
         }
-        previous = v;
-        if i >= 2 {
-            let split = match (w[i - 1], w[i]) {
-                (b'i', b'u') | (b'e', b'o') => true,
-                (b'i', b'a' | b'o') => !matches!(w[i - 2], b't' | b's' | b'c'),
-                _ => false,
+    }
+
+    /// Letter `back` places from the end: 1 is the last.
+    fn from_end(&self, back: usize) -> u8 {
+        (self.tail >> (8 * (back - 1))) as u8
+    }
+
+    fn syllables(&self) -> usize {
+        let n = self.len;
+        if n == 0 {
+            // A number or symbol: read as one unit.
+            return 1;
+        }
+        let [_, a, e, i, o, u, y, tsc] = self.masks;
+        let plain = a | e | i | o | u;
+        // `y` is a vowel after a consonant, never as the first letter.
+        let vowels = plain | (y & !(plain << 1) & !1);
+        let mut groups = (vowels & !(vowels << 1)).count_ones() as usize;
+        // Pairs read as two syllables end at letter 2 or later: `iu`, `eo`,
+        // and `ia`/`io` unless after `t`, `s` or `c`.
+        let split = ((i << 1) & u) | ((e << 1) & o) | ((i << 1) & (a | o) & !(tsc << 2));
+        groups += (split & !0b11).count_ones() as usize;
+        let consonant = |back: usize| vowels & (1 << (n - back)) == 0;
+        let last = self.from_end(1);
+        if groups > 1 && n >= 2 && last == b'e' && consonant(2) {
+            let le = self.from_end(2) == b'l' && n >= 3 && consonant(3);
+            if !le {
+                groups -= 1;
+            }
+        } else if groups > 1 && n >= 3 && self.from_end(2) == b'e' && matches!(last, b's' | b'd') {
+            let before = self.from_end(3);
+            let sounded = match last {
+                b'd' => matches!(before, b't' | b'd'),
+                _ => {
+                    matches!(before, b's' | b'x' | b'z')
+                        || (n >= 4 && before == b'h' && matches!(self.from_end(4), b'c' | b's'))
+                }
             };
-            if split {
-                groups += 1;
+            if !sounded && consonant(3) {
+                groups -= 1;
             }
         }
+        groups.max(1)
     }
-    let consonant = |i: usize| vowels & (1 << i) == 0;
-    if groups > 1 && n >= 2 && w[n - 1] == b'e' && consonant(n - 2) {
-        let le = w[n - 2] == b'l' && n >= 3 && consonant(n - 3);
-        if !le {
-            groups -= 1;
-        }
-    } else if groups > 1 && n >= 3 && (w.ends_with(b"es") || w.ends_with(b"ed")) {
-        let before = w[n - 3];
-        let sounded = match w[n - 1] {
-            b'd' => matches!(before, b't' | b'd'),
-            _ => {
-                matches!(before, b's' | b'x' | b'z')
-                    || (n >= 4 && w[n - 3] == b'h' && matches!(w[n - 4], b'c' | b's'))
-            }
-        };
-        if !sounded && consonant(n - 3) {
-            groups -= 1;
-        }
-    }
-    groups.max(1)
 }
 
 #[cfg(test)]
