@@ -234,7 +234,7 @@ impl Letters {
     }
 
     /// Letter `back` places from the end: 1 is the last.
-    fn from_end(&self, back: usize) -> u8 {
+    fn back(&self, back: usize) -> u8 {
         (self.tail >> (8 * (back - 1))) as u8
     }
 
@@ -254,19 +254,19 @@ impl Letters {
         let split = ((i << 1) & u) | ((e << 1) & o) | ((i << 1) & (a | o) & !(tsc << 2));
         groups += (split & !0b11).count_ones() as usize;
         let consonant = |back: usize| vowels & (1 << (n - back)) == 0;
-        let last = self.from_end(1);
+        let last = self.back(1);
         if groups > 1 && n >= 2 && last == b'e' && consonant(2) {
-            let le = self.from_end(2) == b'l' && n >= 3 && consonant(3);
+            let le = self.back(2) == b'l' && n >= 3 && consonant(3);
             if !le {
                 groups -= 1;
             }
-        } else if groups > 1 && n >= 3 && self.from_end(2) == b'e' && matches!(last, b's' | b'd') {
-            let before = self.from_end(3);
+        } else if groups > 1 && n >= 3 && self.back(2) == b'e' && matches!(last, b's' | b'd') {
+            let before = self.back(3);
             let sounded = match last {
                 b'd' => matches!(before, b't' | b'd'),
                 _ => {
                     matches!(before, b's' | b'x' | b'z')
-                        || (n >= 4 && before == b'h' && matches!(self.from_end(4), b'c' | b's'))
+                        || (n >= 4 && before == b'h' && matches!(self.back(4), b'c' | b's'))
                 }
             };
             if !sounded && consonant(3) {
