@@ -83,26 +83,36 @@ fn prepare(out: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes `bytes` to `path` unless it already holds them; true if written.
+///
+/// A file that exists is replaced through a temporary file and a rename, so a
+/// reader never sees half of it. A new file is written in place: no reader
+/// has it yet, and if the write is cut short the in-progress marker makes the
+/// next build compare, and so rewrite, it.
 fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if let Ok(meta) = fs::metadata(path)
-        && meta.is_file()
-        && meta.len() == bytes.len() as u64
-        && fs::read(path)? == bytes
-    {
-        return Ok(false);
+    let existing = fs::symlink_metadata(path).ok();
+    match &existing {
+        Some(meta)
+            if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(path)? == bytes =>
+        {
+            return Ok(false);
+        }
+        Some(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
+        Some(_) => {
+            let tmp = path.with_file_name(format!(
+                ".{}.osteon-tmp",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+            ));
+            fs::write(&tmp, bytes)?;
+            fs::rename(&tmp, path)?;
+            return Ok(true);
+        }
+        None => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+        }
     }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    if path.is_dir() {
-        fs::remove_dir_all(path)?;
-    }
-    let tmp = path.with_file_name(format!(
-        ".{}.osteon-tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-    ));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path)?;
+    fs::write(path, bytes)?;
     Ok(true)
 }
 
