@@ -4,7 +4,7 @@
 //! parallel, and the index pages (home, glossary A–Z, topics, 404) are added.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -508,6 +508,10 @@ struct Renderer<'a> {
     /// needed: backlinks, related articles and indexes share them (tera's maps
     /// are reference-counted), and a render of a few pages makes only theirs.
     refs: Vec<OnceLock<Value>>,
+    /// Shortcode output by call (name and arguments): a shortcode sees only
+    /// its arguments, the data and the theme, so a call renders the same HTML
+    /// on every page that makes it.
+    shortcodes: Mutex<HashMap<String, String>>,
 }
 
 /// A template map with fixed keys, built directly as tera values: going
@@ -535,6 +539,7 @@ impl<'a> Renderer<'a> {
             config: &site.parsed.config,
             base_path,
             refs,
+            shortcodes: Mutex::default(),
         }
     }
 
@@ -754,11 +759,15 @@ impl<'a> Renderer<'a> {
                 )),
             });
         }
+        let key = format!("{name}{:?}", call.args);
+        if let Some(out) = self.shortcodes.lock().expect("not poisoned").get(&key) {
+            return Ok(out.clone());
+        }
         let mut context = Context::new();
         for (key, value) in &call.args {
             context.insert(key.clone(), value);
         }
-        self.theme.render(&name, &context).map_err(|e| {
+        let out = self.theme.render(&name, &context).map_err(|e| {
             Diagnostic::error(
                 Code::Shortcode,
                 &page.path,
@@ -769,7 +778,12 @@ impl<'a> Renderer<'a> {
                     innermost_message(&e)
                 ),
             )
-        })
+        })?;
+        self.shortcodes
+            .lock()
+            .expect("not poisoned")
+            .insert(key, out.clone());
+        Ok(out)
     }
 
     /// The in-place summary of the glossary term that link `n` points to.
