@@ -508,10 +508,10 @@ struct Renderer<'a> {
     /// needed: backlinks, related articles and indexes share them (tera's maps
     /// are reference-counted), and a render of a few pages makes only theirs.
     refs: Vec<OnceLock<Value>>,
-    /// Shortcode output by call (name and arguments): a shortcode sees only
-    /// its arguments, the data and the theme, so a call renders the same HTML
-    /// on every page that makes it.
-    shortcodes: Mutex<HashMap<String, String>>,
+    /// Shortcode and glossary-note output by what determines it: a shortcode
+    /// sees only its arguments, the data and the theme, and a note only its
+    /// term and its number on the page, so each renders once per build.
+    memo: Mutex<HashMap<String, String>>,
 }
 
 /// A template map with fixed keys, built directly as tera values: going
@@ -539,7 +539,7 @@ impl<'a> Renderer<'a> {
             config: &site.parsed.config,
             base_path,
             refs,
-            shortcodes: Mutex::default(),
+            memo: Mutex::default(),
         }
     }
 
@@ -759,27 +759,39 @@ impl<'a> Renderer<'a> {
                 )),
             });
         }
-        let key = format!("{name}{:?}", call.args);
-        if let Some(out) = self.shortcodes.lock().expect("not poisoned").get(&key) {
+        let key = format!("{name} {:?}", call.args);
+        self.memoized(key, || {
+            let mut context = Context::new();
+            for (key, value) in &call.args {
+                context.insert(key.clone(), value);
+            }
+            self.theme.render(&name, &context).map_err(|e| {
+                Diagnostic::error(
+                    Code::Shortcode,
+                    &page.path,
+                    call.span.clone(),
+                    format!(
+                        "the shortcode `{}` failed: {}",
+                        call.name,
+                        innermost_message(&e)
+                    ),
+                )
+            })
+        })
+    }
+
+    /// `render`'s output, made once for each `key`, which must determine it.
+    /// Errors are not kept: each page reports its own.
+    fn memoized(
+        &self,
+        key: String,
+        render: impl FnOnce() -> Result<String, Diagnostic>,
+    ) -> Result<String, Diagnostic> {
+        if let Some(out) = self.memo.lock().expect("not poisoned").get(&key) {
             return Ok(out.clone());
         }
-        let mut context = Context::new();
-        for (key, value) in &call.args {
-            context.insert(key.clone(), value);
-        }
-        let out = self.theme.render(&name, &context).map_err(|e| {
-            Diagnostic::error(
-                Code::Shortcode,
-                &page.path,
-                call.span.clone(),
-                format!(
-                    "the shortcode `{}` failed: {}",
-                    call.name,
-                    innermost_message(&e)
-                ),
-            )
-        })?;
-        self.shortcodes
+        let out = render()?;
+        self.memo
             .lock()
             .expect("not poisoned")
             .insert(key, out.clone());
@@ -798,19 +810,21 @@ impl<'a> Renderer<'a> {
         ) else {
             return Ok(String::new());
         };
-        let mut context = Context::new();
-        context.insert_value(
-            "term",
-            map([
-                ("term", term.meta.title().into()),
-                ("summary", term.meta.description().into()),
-                ("url", url::of_source(&term.path, &self.base_path).into()),
-                ("id", format!("term-{}-{count}", term.slug()).into()),
-            ]),
-        );
-        self.theme
-            .render("partials/term.html", &context)
-            .map_err(|e| template_diagnostic(&e, self.sources))
+        self.memoized(format!("partials/term.html {path} {count}"), || {
+            let mut context = Context::new();
+            context.insert_value(
+                "term",
+                map([
+                    ("term", term.meta.title().into()),
+                    ("summary", term.meta.description().into()),
+                    ("url", url::of_source(&term.path, &self.base_path).into()),
+                    ("id", format!("term-{}-{count}", term.slug()).into()),
+                ]),
+            );
+            self.theme
+                .render("partials/term.html", &context)
+                .map_err(|e| template_diagnostic(&e, self.sources))
+        })
     }
 
     /// Home, glossary index, topic pages and the 404 page.

@@ -177,3 +177,24 @@ fn new_creates_a_draft_with_valid_front_matter() {
             .exists()
     );
 }
+
+/// Each page numbers its glossary notes from one, whatever other pages hold:
+/// a note renders once per term and number, not once per term.
+#[test]
+fn glossary_notes_are_numbered_per_page() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee [calcium](../glossary/calcium.md) and [bone](../glossary/bone.md).\n\
+         //- articles/b.md\n{ARTICLE}\nSee [bone](../glossary/bone.md) and [calcium](../glossary/calcium.md).\n\
+         //- glossary/calcium.md\n+++\nterm = \"Calcium\"\nsummary = \"A mineral in bones.\"\n+++\n\nUsed in [a](../articles/a.md).\n\
+         //- glossary/bone.md\n+++\nterm = \"Bone\"\nsummary = \"Living tissue.\"\n+++\n\nUsed in [b](../articles/b.md).\n\
+         //- pages/about.md\n+++\ntitle = \"About\"\ndescription = \"Who we are.\"\n+++\n\nWe write about bones.\n\
+         //- pages/accessibility.md\n+++\ntitle = \"Accessibility\"\ndescription = \"How we test.\"\n+++\n\nWe test.\n"
+    ));
+    site.build().success();
+    let a = site.read("public/articles/a/index.html");
+    let b = site.read("public/articles/b/index.html");
+    for (page, first, second) in [(&a, "calcium", "bone"), (&b, "bone", "calcium")] {
+        assert!(page.contains(&format!(r#"id="term-{first}-1""#)), "{page}");
+        assert!(page.contains(&format!(r#"id="term-{second}-2""#)), "{page}");
+    }
+}
