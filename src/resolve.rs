@@ -468,8 +468,15 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
     if known.files.exists(path) {
         return None;
     }
+    let name = path.rsplit('/').next().unwrap_or(path);
     if !path.ends_with(".md") || !url::is_content(path) {
-        let hint = if path.ends_with(".md") {
+        let hint = if let Some(hint) = path
+            .ends_with(".md")
+            .then(|| elsewhere(page, name, known))
+            .flatten()
+        {
+            hint
+        } else if path.ends_with(".md") {
             "link to Markdown files in articles/, glossary/ or pages/".to_string()
         } else {
             "link to a Markdown source (`x.md`) or a file under static/".to_string()
@@ -495,18 +502,8 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
             )),
         );
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if let Some(elsewhere) = known
-        .files
-        .sources
-        .iter()
-        .find(|s| s.rsplit('/').next() == Some(name))
-    {
-        return Some(broken(page, link, message).with_hint(format!(
-            "`{elsewhere}` exists; from `{}` the path is `{}`",
-            page.path,
-            url::relative(&page.path, elsewhere)
-        )));
+    if let Some(hint) = elsewhere(page, name, known) {
+        return Some(broken(page, link, message).with_hint(hint));
     }
     let candidates: Vec<String> = known
         .files
@@ -522,6 +519,21 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
             None => d,
         },
     )
+}
+
+/// The hint for a link whose file, `name`, exists in another folder: the
+/// path to it from `page` (`glossary/x.md` from `articles/` is `../glossary/x.md`).
+fn elsewhere(page: &Page, name: &str, known: &Known) -> Option<String> {
+    let found = known
+        .files
+        .sources
+        .iter()
+        .find(|s| s.rsplit('/').next() == Some(name))?;
+    Some(format!(
+        "`{found}` exists; from `{}` the path is `{}`",
+        page.path,
+        url::relative(&page.path, found)
+    ))
 }
 
 fn check_anchor(from: &Page, to: &Page, fragment: &str, link: &Link) -> Option<Diagnostic> {

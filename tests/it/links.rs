@@ -145,3 +145,22 @@ fn three_broken_references_as_a_new_user_sees_them() {
     run.failure();
     insta::assert_snapshot!(run.stderr);
 }
+
+/// A link written from the site root (`glossary/t.md` in `articles/`) names
+/// a folder inside `articles/`; the hint gives the path that works.
+#[test]
+fn a_link_written_from_the_root_gets_the_relative_path() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee [t](glossary/t.md).\n\
+         //- glossary/t.md\n+++\nterm = \"T\"\nsummary = \"S.\"\n+++\n\nBody.\n"
+    ));
+    let run = site.run(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr.contains(
+            "`glossary/t.md` exists; from `articles/a.md` the path is `../glossary/t.md`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
