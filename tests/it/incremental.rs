@@ -63,6 +63,23 @@ fn rebuild(project: &mut Project, site: &Site, paths: &[&str]) -> Rebuild {
     project.rebuild(&refs).unwrap()
 }
 
+/// Rebuilds after a broken save: it fails with `expected` (code, file), as a
+/// cold build would, and the last good outputs keep serving.
+#[track_caller]
+fn assert_rejected(
+    project: &mut Project,
+    site: &Site,
+    paths: &[&str],
+    expected: &[(&str, &str)],
+    good: &osteon::render::Outputs,
+) {
+    let r = rebuild(project, site, paths);
+    assert!(!r.ok);
+    assert_eq!(codes_by_file(project), expected);
+    assert_same_diagnostics(site, project);
+    assert_eq!(project.outputs(), good);
+}
+
 fn fixture() -> Site {
     Site::new(&format!(
         "//- articles/a.md\n{ARTICLE}\n## Start\n\nRead [b](b.md) and [t](../glossary/t.md).\n\
@@ -241,14 +258,13 @@ fn removing_a_heading_another_page_links_to_breaks_that_page() {
             titled("Bee")
         ),
     );
-    let r = rebuild(&mut project, &site, &["articles/b.md"]);
-    assert!(!r.ok);
-    assert_eq!(
-        codes_by_file(&project),
-        [("broken-anchor", "articles/a.md")]
+    assert_rejected(
+        &mut project,
+        &site,
+        &["articles/b.md"],
+        &[("broken-anchor", "articles/a.md")],
+        &good,
     );
-    assert_same_diagnostics(&site, &project);
-    assert_eq!(project.outputs(), &good);
 
     // The heading back under its old name: the link lands again.
     site.write(
@@ -304,17 +320,16 @@ fn deleting_a_linked_article_breaks_its_linkers_and_adding_it_back_mends_them() 
     let good = project.outputs().clone();
     let b = site.read("articles/b.md");
     std::fs::remove_file(site.path().join("articles/b.md")).unwrap();
-    let r = rebuild(&mut project, &site, &["articles/b.md"]);
-    assert!(!r.ok);
-    assert_eq!(
-        codes_by_file(&project),
-        [
+    assert_rejected(
+        &mut project,
+        &site,
+        &["articles/b.md"],
+        &[
             ("broken-link", "articles/a.md"),
-            ("broken-link", "articles/c.md")
-        ]
+            ("broken-link", "articles/c.md"),
+        ],
+        &good,
     );
-    assert_same_diagnostics(&site, &project);
-    assert_eq!(project.outputs(), &good);
 
     site.write("articles/b.md", &b);
     let r = rebuild(&mut project, &site, &["articles/b.md"]);
@@ -464,14 +479,13 @@ fn deleting_a_page_linked_to_only_from_output_breaks_its_linkers_until_fixed() {
     let good = project.outputs().clone();
 
     std::fs::remove_file(site.path().join("articles/n.md")).unwrap();
-    let r = rebuild(&mut project, &site, &["articles/n.md"]);
-    assert!(!r.ok);
-    assert_eq!(
-        codes_by_file(&project),
-        [("broken-link", "articles/a/index.html")]
+    assert_rejected(
+        &mut project,
+        &site,
+        &["articles/n.md"],
+        &[("broken-link", "articles/a/index.html")],
+        &good,
     );
-    assert_same_diagnostics(&site, &project);
-    assert_eq!(project.outputs(), &good);
 
     // Another edit while the deletion waits: still reported, still not served.
     site.write("articles/c.md", &format!("{ARTICLE}\nAlone again.\n"));
