@@ -160,14 +160,10 @@ fn restore(minified: &str, tags: &[&str]) -> Option<String> {
         if expression != is_expression(tag) || std::mem::replace(&mut found[n], true) {
             return None;
         }
-        if expression {
-            if statements_before[n] != statements {
-                return None;
-            }
-        } else {
-            if statements_before[n] != statements {
-                return None;
-            }
+        if statements_before[n] != statements {
+            return None;
+        }
+        if !expression {
             statements += 1;
             before = before.strip_suffix("<?")?;
             after = after.strip_prefix("?>")?;

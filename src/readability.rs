@@ -57,7 +57,8 @@ impl TextStats {
                         i += c.len_utf8();
                         continue;
                     }
-                    let token = tokens(&text[i..]).next().expect("a token starts at i");
+                    let rest = &text[i..];
+                    let token = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
                     let word = has_alphanumeric(token).then(|| syllables(token));
                     (word, ends_sentence(token), token.len())
                 }
@@ -103,39 +104,6 @@ impl TextStats {
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(200).max(1)
     }
-}
-
-/// The tokens `str::split_whitespace` gives, found byte by byte: only a
-/// non-ASCII byte needs decoding to know whether it starts a space.
-fn tokens(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let space_at = move |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b.is_ascii() {
-            return (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1);
-        }
-        let c = text[i..].chars().next().expect("i is a char boundary");
-        (c.is_whitespace(), c.len_utf8())
-    };
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let (space, len) = space_at(i);
-            if !space {
-                break;
-            }
-            i += len;
-        }
-        let start = i;
-        while i < bytes.len() {
-            let (space, len) = space_at(i);
-            if space {
-                break;
-            }
-            i += len;
-        }
-        (i > start).then(|| &text[start..i])
-    })
 }
 
 fn has_alphanumeric(token: &str) -> bool {

@@ -216,12 +216,7 @@ fn is_index(output: &str) -> bool {
 
 /// Loads the theme's templates; a missing or broken template is a diagnostic.
 pub fn load_theme(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
-    let assets = hashed_assets(sources);
-    match templates(site, sources, &assets, &mut diagnostics) {
-        Some(tera) => Ok(minified(tera, sources)),
-        None => Err(diagnostics),
-    }
+    load_theme_as_written(site, sources).map(|theme| minified(theme.tera, sources))
 }
 
 /// The theme with each HTML template minified where that is safe, keeping the
