@@ -71,11 +71,15 @@ impl Compiled {
 }
 
 /// Parses and resolves a loaded site: everything `report` needs.
-fn resolve_site(sources: &Sources, options: &Options) -> (Option<resolve::Site>, Vec<Diagnostic>) {
+fn resolve_site(
+    sources: &Sources,
+    options: &Options,
+    output: markdown::Output,
+) -> (Option<resolve::Site>, Vec<Diagnostic>) {
     let overrides = parse::Overrides {
         base_url: options.base_url.clone(),
     };
-    let (parsed, mut diagnostics) = parse::parse(sources, &overrides);
+    let (parsed, mut diagnostics) = parse::parse(sources, &overrides, output);
     let site = parsed.map(|parsed| {
         let files = resolve::Files::from_sources(sources, options.drafts);
         let (site, mut problems) = resolve::resolve(parsed, files);
@@ -103,7 +107,12 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
 
 /// [`compile`], rendering and verifying only what `scope` asks for.
 pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Compiled {
-    let (site, mut diagnostics) = resolve_site(sources, options);
+    // `check` renders a sample, which parses its pages again with their HTML.
+    let output = markdown::Output {
+        html: scope == Scope::Everything,
+        stats: false,
+    };
+    let (site, mut diagnostics) = resolve_site(sources, options, output);
     let outputs = site.map(|site| {
         let policy = publishing::Policy::new(&site.parsed.config, options.today());
         diagnostics.extend(publishing::check(&site, sources, &policy));
@@ -116,8 +125,7 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
                 (outputs, None, problems)
             }
             Scope::Sample => {
-                let (outputs, rendered, problems) = render::render_sample(&site, sources);
-                drop(site);
+                let (outputs, rendered, problems) = render::render_sample(site, sources);
                 (outputs, Some(rendered), problems)
             }
         };
@@ -239,7 +247,11 @@ pub fn root_from(dir: Option<&Path>) -> PathBuf {
 /// `osteon report`: one row per article, from the parsed and resolved site.
 pub fn report(options: &Options) -> anyhow::Result<(Vec<publishing::Row>, Report)> {
     let (sources, mut diagnostics) = load::load(&options.root)?;
-    let (site, mut problems) = resolve_site(&sources, options);
+    let output = markdown::Output {
+        html: false,
+        stats: true,
+    };
+    let (site, mut problems) = resolve_site(&sources, options, output);
     diagnostics.append(&mut problems);
     let rows = site.map_or_else(Vec::new, |site| {
         let policy = publishing::Policy::new(&site.parsed.config, options.today());

@@ -120,6 +120,25 @@ pub struct Context<'a> {
     pub file: &'a str,
     /// The path part of the site's base URL (`/` or `/sub/`).
     pub base_path: &'a str,
+    pub output: Output,
+}
+
+/// What a parse makes besides the facts every command checks (links, ids,
+/// shortcodes, accessibility problems): each costs as much as those facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// The body's HTML. Without it, [`Body::segments`] holds only the holes,
+    /// in order, so their problems can still be found.
+    pub html: bool,
+    /// Word, sentence and syllable counts ([`Body::stats`]); zero without.
+    pub stats: bool,
+}
+
+impl Output {
+    pub const ALL: Output = Output {
+        html: true,
+        stats: true,
+    };
 }
 
 // Holes are marked in the HTML with private-use characters, which pulldown-cmark
@@ -187,24 +206,26 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code_block = true;
-                state.out.push(Event::Start(Tag::CodeBlock(kind)));
+                state.emit(Event::Start(Tag::CodeBlock(kind)));
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
-                state.out.push(Event::End(TagEnd::CodeBlock));
+                state.emit(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(t) if !in_code_block => state.text(t, range),
             event => state.event(event, range),
         }
     }
     state.end_block();
-    // HTML is a little longer than its Markdown: one allocation is enough,
-    // and the slack goes before the site holds every page.
-    let mut html = String::with_capacity(body.len() + body.len() / 2);
-    pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
-    html.shrink_to_fit();
-    state.body.segments = split_holes(&html);
-    state.body.html = html;
+    if cx.output.html {
+        // HTML is a little longer than its Markdown: one allocation is enough,
+        // and the slack goes before the site holds every page.
+        let mut html = String::with_capacity(body.len() + body.len() / 2);
+        pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+        html.shrink_to_fit();
+        state.body.segments = split_holes(&html);
+        state.body.html = html;
+    }
     (state.body, state.problems)
 }
 
@@ -230,6 +251,23 @@ struct State<'a, 'c> {
 }
 
 impl<'a> State<'a, '_> {
+    /// Passes an event on to the HTML, if there is to be HTML.
+    fn emit(&mut self, event: Event<'a>) {
+        if self.cx.output.html {
+            self.out.push(event);
+        }
+    }
+
+    /// Leaves a hole for `render`: a marker in the HTML, or without HTML the
+    /// segment itself.
+    fn hole(&mut self, segment: Segment, block: bool) {
+        if self.cx.output.html {
+            self.out.push(hole(segment, block));
+        } else {
+            self.body.segments.push(segment);
+        }
+    }
+
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         match event {
             Event::Start(Tag::Link {
@@ -244,7 +282,7 @@ impl<'a> State<'a, '_> {
                     has_image: false,
                 });
                 let href = self.link(&dest_url, range, false, link_type);
-                self.out.push(Event::Start(Tag::Link {
+                self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url: href,
                     title,
@@ -266,7 +304,7 @@ impl<'a> State<'a, '_> {
                     has_image: true,
                 });
                 let href = self.link(&dest_url, range, true, link_type);
-                self.out.push(Event::Start(Tag::Image {
+                self.emit(Event::Start(Tag::Image {
                     link_type,
                     dest_url: href,
                     title,
@@ -283,24 +321,24 @@ impl<'a> State<'a, '_> {
                         "describe what the image shows: ![a woman doing a balance exercise](…); for a purely decorative image use HTML: <img src=\"…\" alt=\"\">",
                     );
                 }
-                self.out.push(Event::End(TagEnd::Image));
+                self.emit(Event::End(TagEnd::Image));
             }
             Event::Start(Tag::Paragraph) => {
                 self.end_block();
-                self.out.push(event);
+                self.emit(event);
             }
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) | Event::Start(Tag::Item) => {
                 self.end_block();
-                self.out.push(event);
+                self.emit(event);
             }
             Event::Start(Tag::Table(_)) => {
                 self.end_block();
                 self.in_table = true;
-                self.out.push(event);
+                self.emit(event);
             }
             Event::Start(Tag::TableHead) => {
                 self.header_text = false;
-                self.out.push(event);
+                self.emit(event);
             }
             Event::End(TagEnd::TableHead) => {
                 if !self.header_text {
@@ -310,11 +348,11 @@ impl<'a> State<'a, '_> {
                         "give every column a header, so screen readers can say what each cell means",
                     );
                 }
-                self.out.push(event);
+                self.emit(event);
             }
             Event::End(TagEnd::Table) => {
                 self.in_table = false;
-                self.out.push(event);
+                self.emit(event);
             }
             Event::Code(ref code) => {
                 if let Some(link) = &mut self.open_link {
@@ -323,32 +361,30 @@ impl<'a> State<'a, '_> {
                 if self.in_table {
                     self.header_text = true;
                 }
-                self.out.push(event);
+                self.emit(event);
             }
             Event::End(TagEnd::Link) => {
                 self.close_link();
-                self.out.push(Event::End(TagEnd::Link));
+                self.emit(Event::End(TagEnd::Link));
                 if let Some(i) = self.open_glossary_link() {
-                    self.out.push(hole(Segment::TermNote(i), false));
+                    self.hole(Segment::TermNote(i), false);
                 }
             }
             Event::FootnoteReference(label) => {
-                self.out
-                    .push(Event::FootnoteReference(footnote_id(&label).into()));
+                self.emit(Event::FootnoteReference(footnote_id(&label).into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let id = footnote_id(&label);
                 self.claim_id(id.clone(), range);
-                self.out
-                    .push(Event::Start(Tag::FootnoteDefinition(id.into())));
+                self.emit(Event::Start(Tag::FootnoteDefinition(id.into())));
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 for id in html_ids(html) {
                     self.claim_id(id, range.clone());
                 }
-                self.out.push(event);
+                self.emit(event);
             }
-            event => self.out.push(event),
+            event => self.emit(event),
         }
     }
 
@@ -374,6 +410,7 @@ impl<'a> State<'a, '_> {
             classify(dest, self.cx.file)
         };
         let href = match &target {
+            _ if !self.cx.output.html => String::new(),
             Target::Source { path, fragment } => {
                 let mut href = url::of_source(path, self.cx.base_path);
                 if let Some(f) = fragment {
@@ -399,7 +436,8 @@ impl<'a> State<'a, '_> {
         let src = &self.src[range.clone()];
         // Smart punctuation and escapes make some text differ from its source;
         // only text that matches its source byte for byte can be cut by offset.
-        let same = src == &*text;
+        // Most text is a slice of the source: no need to compare it byte by byte.
+        let same = (src.as_ptr() == text.as_ptr() && src.len() == text.len()) || src == &*text;
         let mut pos = if self.skip.contains(&range.start) {
             self.skip.end
         } else {
@@ -426,7 +464,7 @@ impl<'a> State<'a, '_> {
                     self.skip = call.span.clone();
                     let n = self.body.shortcodes.len();
                     self.body.shortcodes.push(call);
-                    self.out.push(hole(Segment::Shortcode(n), false));
+                    self.hole(Segment::Shortcode(n), false);
                     if pos >= range.end {
                         return;
                     }
@@ -459,7 +497,7 @@ impl<'a> State<'a, '_> {
             self.src[from..to].into()
         };
         self.capture(&piece);
-        self.out.push(Event::Text(piece));
+        self.emit(Event::Text(piece));
     }
 
     /// Text goes to the open link or image and to the prose being counted.
@@ -473,7 +511,7 @@ impl<'a> State<'a, '_> {
         }
         if self.in_table {
             self.header_text |= !text.trim().is_empty();
-        } else if !self.in_heading {
+        } else if !self.in_heading && self.cx.output.stats {
             self.prose.push_str(text);
         }
     }
@@ -538,7 +576,7 @@ impl<'a> State<'a, '_> {
                 call.block = true;
                 let n = self.body.shortcodes.len();
                 self.body.shortcodes.push(call);
-                self.out.push(hole(Segment::Shortcode(n), true));
+                self.hole(Segment::Shortcode(n), true);
                 true
             }
             _ => false,
@@ -590,7 +628,7 @@ impl<'a> State<'a, '_> {
             text,
             span: range.clone(),
         });
-        self.out.push(Event::Start(Tag::Heading {
+        self.emit(Event::Start(Tag::Heading {
             level,
             id: Some(id.into()),
             classes,
@@ -604,7 +642,7 @@ impl<'a> State<'a, '_> {
             }
         }
         self.in_heading = false;
-        self.out.push(Event::End(TagEnd::Heading(level)));
+        self.emit(Event::End(TagEnd::Heading(level)));
     }
 
     /// Records an id set by hand; a repeat is a `duplicate-id` problem.
@@ -782,6 +820,7 @@ mod tests {
         let cx = Context {
             file: "articles/a.md",
             base_path: "/",
+            output: Output::ALL,
         };
         parse(md, 0..md.len(), &cx)
     }

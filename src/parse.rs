@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::data::{self, Data};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, SourceFile, Sources};
-use crate::markdown::{self, Body, Problem};
+use crate::markdown::{self, Body, Output, Problem};
 use crate::meta::{
     ArticleMeta, GlossaryMeta, PageMeta, SiteConfig, parse_toml, split_front_matter,
 };
@@ -81,17 +81,23 @@ pub struct Overrides {
     pub base_url: Option<String>,
 }
 
-/// Parses every file. The result is `None` only when `site.toml` itself is
+/// Parses every file, each body into what the command asks for in `output`
+/// (see [`output_for`]). The result is `None` only when `site.toml` itself is
 /// unusable; the pages are still parsed so that one run reports every problem.
-pub fn parse(sources: &Sources, overrides: &Overrides) -> (Option<Parsed>, Vec<Diagnostic>) {
+pub fn parse(
+    sources: &Sources,
+    overrides: &Overrides,
+    output: Output,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     let (config, mut diagnostics) = parse_config(sources, overrides);
     let base_path = config
         .as_ref()
         .map_or("/".to_string(), SiteConfig::base_path);
+    let output = output_for(config.as_ref(), output);
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .content
         .par_iter()
-        .map(|file| parse_page(file, &base_path))
+        .map(|file| parse_page(file, &base_path, output))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, mut problems) in results {
@@ -106,6 +112,16 @@ pub fn parse(sources: &Sources, overrides: &Overrides) -> (Option<Parsed>, Vec<D
         data,
     });
     (parsed, diagnostics)
+}
+
+/// What to make of each body: what the command asks for, plus the reading
+/// statistics when the site sets a reading-level limit.
+pub fn output_for(config: Option<&SiteConfig>, asked: Output) -> Output {
+    let limit = config.is_some_and(|c| c.max_reading_grade.is_some());
+    Output {
+        stats: asked.stats || limit,
+        ..asked
+    }
 }
 
 /// Parses `site.toml`, with the command line's overrides applied.
@@ -129,7 +145,11 @@ pub fn parse_config(
 }
 
 /// Parses one Markdown file: its front matter by section, then its body.
-pub fn parse_page(file: &SourceFile, base_path: &str) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn parse_page(
+    file: &SourceFile,
+    base_path: &str,
+    output: Output,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let Some(section) = Section::of_path(&file.path).filter(|_| url::is_content(&file.path)) else {
         let d = Diagnostic::error(
@@ -173,6 +193,7 @@ pub fn parse_page(file: &SourceFile, base_path: &str) -> (Option<Page>, Vec<Diag
     let cx = markdown::Context {
         file: &file.path,
         base_path,
+        output,
     };
     let (body, problems) = markdown::parse(text, split.body, &cx);
     diagnostics.extend(problems.into_iter().map(|p| match p {

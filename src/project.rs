@@ -17,11 +17,19 @@ use std::sync::Arc;
 
 use crate::diagnostic::{self, Diagnostic, SourceMap};
 use crate::load::{self, SourceFile, Sources};
+use crate::markdown::Output;
 use crate::meta::{Date, SiteConfig};
 use crate::parse::{self, Meta, Page, Parsed};
-use crate::render::{self, Outputs, Selection, Theme};
+use crate::render::{self, Indexes, Outputs, Selection, Theme};
 use crate::resolve::{Changed, Files, Resolver, Site};
 use crate::{Options, publishing, url, verify};
+
+/// What `serve` parses each page into: its HTML, and the reading statistics
+/// only if the site sets a limit.
+const SERVED: Output = Output {
+    html: true,
+    stats: false,
+};
 
 pub struct Project {
     options: Options,
@@ -139,11 +147,12 @@ impl Project {
         let base_path = config
             .as_ref()
             .map_or("/".to_string(), SiteConfig::base_path);
+        let output = parse::output_for(config.as_ref(), SERVED);
         use rayon::prelude::*;
         let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
             .content
             .par_iter()
-            .map(|file| parse::parse_page(file, &base_path))
+            .map(|file| parse::parse_page(file, &base_path, output))
             .collect();
         self.parse_problems.clear();
         let mut pages = Vec::new();
@@ -214,13 +223,14 @@ impl Project {
     fn content_changed(&mut self, paths: &[String]) -> anyhow::Result<Rebuild> {
         let base_path = self.base_path().unwrap_or_else(|| "/".to_string());
         let site = self.site().expect("checked by the caller");
+        let output = parse::output_for(Some(&site.parsed.config), SERVED);
         let before: Vec<Before> = paths.iter().map(|p| Before::of(site, p)).collect();
         let mut changes = Vec::with_capacity(paths.len());
         for path in paths {
             let (file, mut problems) = load::reload_content(&self.options.root, path);
             let mut page = None;
             if let Some(file) = &file {
-                let (parsed, mut parse_problems) = parse::parse_page(file, &base_path);
+                let (parsed, mut parse_problems) = parse::parse_page(file, &base_path, output);
                 parse_problems.append(&mut problems);
                 problems = parse_problems;
                 self.source_map.insert(path, &file.text);
@@ -258,7 +268,7 @@ impl Project {
         let indexes = indexes || std::mem::take(&mut self.pending_indexes);
         let rendered = self.render(Selection {
             pages: Some(&selected),
-            indexes,
+            indexes: if indexes { Indexes::All } else { Indexes::None },
             assets: false,
         });
         // Outputs of pages that are gone.

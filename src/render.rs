@@ -14,10 +14,10 @@ use crate::data::Data;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::{Section, Sources};
 use crate::machine;
-use crate::markdown::{Segment, Target, slugify};
+use crate::markdown::{Output, Segment, Target, slugify};
 use crate::meta::{Date, SiteConfig};
 use crate::minify;
-use crate::parse::{Meta, Page};
+use crate::parse::{self, Meta, Page};
 use crate::resolve::Site;
 use crate::url;
 
@@ -68,6 +68,9 @@ impl Theme {
     }
 }
 
+/// The files for search engines and feed readers, made without templates.
+const MACHINE_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "atom.xml"];
+
 /// A page's output path, its HTML or template error, and its content problems.
 type RenderedPage = (String, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>);
 
@@ -77,7 +80,7 @@ pub struct Selection<'a> {
     /// Pages by index into `site.pages()`; `None` means every page.
     pub pages: Option<&'a HashSet<usize>>,
     /// Home, glossary index, topics, 404, sitemap and feed.
-    pub indexes: bool,
+    pub indexes: Indexes,
     /// Static files.
     pub assets: bool,
 }
@@ -85,9 +88,20 @@ pub struct Selection<'a> {
 impl Selection<'_> {
     pub const ALL: Selection<'static> = Selection {
         pages: None,
-        indexes: true,
+        indexes: Indexes::All,
         assets: true,
     };
+}
+
+/// Which of the outputs that no source file makes to render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indexes {
+    None,
+    /// Home, glossary index, 404 and the first topic page: each index
+    /// template once. The other topic pages, the sitemap and the feed are
+    /// empty placeholders, so links to them still resolve.
+    Sample,
+    All,
 }
 
 /// The template that renders an output path, for naming it in diagnostics.
@@ -129,13 +143,14 @@ pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
 
 /// What `check` renders. Every page's shortcodes and glossary notes are
 /// rendered, since their errors belong to the content; whole pages only for a
-/// sample that tries every template: the indexes and the first page of each
-/// section, plus the pages those link to with a `#fragment`, rendered only so
-/// the output check can see their ids. Each page not rendered gets an empty
-/// placeholder, so links to it still resolve. Returns the outputs and the
-/// paths to verify.
-pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, Vec<Diagnostic>) {
-    let theme = match load_theme(site, sources) {
+/// sample that tries every template: one page of each index template (see
+/// [`Indexes::Sample`]) and the first page of each section, plus the pages
+/// those link to with a `#fragment`, rendered only so the output check can see
+/// their ids. The site was parsed without body HTML; the sampled pages are
+/// parsed again with it. Each page not rendered gets an empty placeholder, so
+/// links to it still resolve. Returns the outputs and the paths to verify.
+pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>, Vec<Diagnostic>) {
+    let theme = match load_theme(&site, sources) {
         Ok(theme) => theme,
         Err(diagnostics) => return (Outputs::default(), Vec::new(), diagnostics),
     };
@@ -148,18 +163,21 @@ pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, V
     selected.extend(
         sample
             .iter()
-            .flat_map(|&i| fragment_targets(site, &pages[i])),
+            .flat_map(|&i| fragment_targets(&site, &pages[i])),
     );
+    with_html(&mut site, sources, &selected);
+    let pages = site.pages();
     let (mut outputs, mut diagnostics) = render_selected(
-        site,
+        &site,
         sources,
         &theme,
         Selection {
             pages: Some(&selected),
+            indexes: Indexes::Sample,
             ..Selection::ALL
         },
     );
-    let r = Renderer::new(site, sources, &theme);
+    let r = Renderer::new(&site, sources, &theme);
     let holes: Vec<Vec<Diagnostic>> = pages
         .par_iter()
         .enumerate()
@@ -170,7 +188,13 @@ pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, V
     let mut verify: Vec<String> = sample
         .iter()
         .map(|&i| url::output_of_source(&pages[i].path))
-        .chain(outputs.files.keys().filter(|p| is_index(p)).cloned())
+        .chain(
+            outputs
+                .files
+                .iter()
+                .filter(|(p, html)| is_index(p) && !html.is_empty())
+                .map(|(p, _)| p.clone()),
+        )
         .collect();
     verify.sort();
     for page in pages {
@@ -180,6 +204,25 @@ pub fn render_sample(site: &Site, sources: &Sources) -> (Outputs, Vec<String>, V
             .or_default();
     }
     (outputs, verify, diagnostics)
+}
+
+/// Parses the `selected` pages again, with the body HTML that `check` leaves
+/// out of the rest.
+fn with_html(site: &mut Site, sources: &Sources, selected: &HashSet<usize>) {
+    let base_path = site.parsed.config.base_path();
+    for &i in selected {
+        let page = &mut site.parsed.pages[i];
+        let Some(file) = sources.content.iter().find(|f| f.path == page.path) else {
+            continue;
+        };
+        let output = Output {
+            html: true,
+            stats: false,
+        };
+        if let (Some(full), _) = parse::parse_page(file, &base_path, output) {
+            *page = Arc::new(full);
+        }
+    }
 }
 
 /// Pages of the site that `page` links to with a `#fragment`.
@@ -311,8 +354,9 @@ fn render_jobs(
             Err(d) => template_errors.add(d, &path),
         }
     }
-    if selection.indexes {
-        let indexes = r.indexes();
+    if selection.indexes != Indexes::None {
+        let all = selection.indexes == Indexes::All;
+        let indexes = r.indexes(all);
         let index_urls: Vec<String> = indexes
             .iter()
             .filter(|(path, _)| path.ends_with("index.html"))
@@ -326,7 +370,13 @@ fn render_jobs(
                 Err(d) => template_errors.add(d, &path),
             }
         }
-        outputs.files.extend(r.machine_files(&index_urls));
+        if all {
+            outputs.files.extend(r.machine_files(&index_urls));
+        } else {
+            outputs
+                .files
+                .extend(MACHINE_FILES.map(|path| (path.to_string(), Vec::new())));
+        }
     }
     diagnostics.extend(template_errors.finish());
     if selection.assets {
@@ -823,7 +873,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// Home, glossary index, topic pages and the 404 page.
-    fn indexes(&self) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
+    /// The index pages; unless `all`, only the first topic page is rendered
+    /// and the others are empty placeholders.
+    fn indexes(&self, all: bool) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
         let pages = self.site.pages();
         let of = |section: Section| -> Vec<usize> {
             (0..pages.len())
@@ -838,16 +890,28 @@ impl<'a> Renderer<'a> {
         terms
             .sort_by_cached_key(|&i| (pages[i].meta.title().to_lowercase(), pages[i].path.clone()));
 
+        let topics_of = |i: usize| -> &[String] {
+            match &pages[i].meta {
+                Meta::Article(m) => &m.topics,
+                _ => &[],
+            }
+        };
+        // A site has a few topics and many articles: each topic's link is made once.
+        let mut topic_refs: HashMap<&str, Value> = HashMap::new();
+        for &i in &articles {
+            for t in topics_of(i) {
+                topic_refs.entry(t).or_insert_with(|| self.topic_ref(t));
+            }
+        }
         // Each article's card, made once and shared by the home page and its topics.
         let cards: Vec<Value> = articles
-            .iter()
+            .par_iter()
             .map(|&i| {
-                let topics: &[String] = match &pages[i].meta {
-                    Meta::Article(m) => &m.topics,
-                    _ => &[],
-                };
                 let mut card = self.card(i).as_map().cloned().unwrap_or_default();
-                let topics: Vec<Value> = topics.iter().map(|t| self.topic_ref(t)).collect();
+                let topics: Vec<Value> = topics_of(i)
+                    .iter()
+                    .map(|t| topic_refs[t.as_str()].clone())
+                    .collect();
                 card.insert("topics".into(), topics.into());
                 Value::from(card)
             })
@@ -955,7 +1019,13 @@ impl<'a> Renderer<'a> {
                 ),
             ),
         ];
-        for (slug, name, topic) in topic_values {
+        let mut placeholders = Vec::new();
+        for (n, (slug, name, topic)) in topic_values.into_iter().enumerate() {
+            let path = format!("topics/{slug}/index.html");
+            if n > 0 && !all {
+                placeholders.push((path, Ok(Vec::new())));
+                continue;
+            }
             let mut context = base.clone();
             context.insert_value("topic", topic);
             context.insert_value(
@@ -968,32 +1038,30 @@ impl<'a> Renderer<'a> {
                 ),
             );
             context.insert_value("jsonld", Value::safe_string(""));
-            out.push((format!("topics/{slug}/index.html"), ("topic.html", context)));
+            out.push((path, ("topic.html", context)));
         }
-        out.into_par_iter()
+        let mut rendered: Vec<_> = out
+            .into_par_iter()
             .map(|(path, (template, context))| {
                 let html = self.render_index(template, &context);
                 (path, html.map(compact))
             })
-            .collect()
+            .collect();
+        rendered.append(&mut placeholders);
+        rendered
     }
 
-    /// `sitemap.xml`, `robots.txt` and `atom.xml`.
+    /// The files of [`MACHINE_FILES`], in its order.
     fn machine_files(&self, index_urls: &[String]) -> Vec<(String, Vec<u8>)> {
         let pages = self.site.pages();
+        let [sitemap, robots, atom] = MACHINE_FILES.map(str::to_string);
         vec![
             (
-                "sitemap.xml".to_string(),
+                sitemap,
                 machine::sitemap(self.config, pages, index_urls).into_bytes(),
             ),
-            (
-                "robots.txt".to_string(),
-                machine::robots(self.config).into_bytes(),
-            ),
-            (
-                "atom.xml".to_string(),
-                machine::atom(self.config, pages).into_bytes(),
-            ),
+            (robots, machine::robots(self.config).into_bytes()),
+            (atom, machine::atom(self.config, pages).into_bytes()),
         ]
     }
 
@@ -1102,7 +1170,7 @@ mod tests {
             root: root.into(),
             ..Default::default()
         };
-        let (site, _) = crate::resolve_site(&sources, &options);
+        let (site, _) = crate::resolve_site(&sources, &options, crate::markdown::Output::ALL);
         let site = site.unwrap();
         let minified = load_theme(&site, &sources).ok().unwrap();
         assert!(minified.as_written.is_some());

@@ -608,7 +608,9 @@ mod tests {
             path: path.into(),
             text: text.into(),
         };
-        parse::parse_page(&file, "/").0.map(Arc::new)
+        parse::parse_page(&file, "/", crate::markdown::Output::ALL)
+            .0
+            .map(Arc::new)
     }
 
     fn fresh(files: &Tree) -> Resolver {

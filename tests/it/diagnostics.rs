@@ -180,6 +180,37 @@ Ho.
 }
 
 #[test]
+fn check_renders_one_page_of_each_index_template() {
+    // Two topics: check renders the first topic page, build renders both.
+    let site = Site::new(&format!(
+        "//- articles/a.md
+{ARTICLE}
+Hi.
+//- articles/z.md
+{}
+Ho.
+",
+        ARTICLE.replace("[\"bones\"]", "[\"walking\"]")
+    ));
+    site.run(&["check"]).success();
+    let template = site.read("themes/default/templates/topic.html");
+    let broken = template.replacen("<h1", "<a href=\"/nowhere/\">x</a><h1", 1);
+    assert_ne!(broken, template);
+    site.write("themes/default/templates/topic.html", &broken);
+    let run = site.run(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("topics/bones/index.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("on 2 pages"), "{}", run.stderr);
+    let run = site.run(&["build"]);
+    run.failure();
+    assert!(run.stderr.contains("(on 2 pages)"), "{}", run.stderr);
+}
+
+#[test]
 fn unknown_shortcode_and_bad_arguments() {
     let text = format!(
         "{ARTICLE}\n{{{{ category_tabel(data=\"x\") }}}}\n\nSee {{{{ data_value(data=\"nope\", table=\"t\", row=\"r\") }}}}.\n\nAnd {{{{ data_value(data=“x”) }}}}.\n"

@@ -96,6 +96,20 @@ fn the_report_for_people_and_for_tools() {
 }
 
 #[test]
+fn the_report_counts_words_when_the_site_sets_no_reading_limit() {
+    // Without `max_reading_grade` no other command needs the counts; the
+    // report still makes them.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nBones are strong. Walk every day.\n"
+    ));
+    let run = run_on(&site, "2026-11-01", &["report", "--format", "json"]);
+    run.success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["articles"][0]["words"], 6, "{}", run.stdout);
+    assert!(json["articles"][0]["flesch_kincaid"].as_f64().unwrap() != 0.0);
+}
+
+#[test]
 fn inaccessible_content_is_an_error_on_its_line() {
     let body = "\n# A second title\n\n#### Skipped\n\n![](../static/x.png)\n\n[click here](b.md) and <https://example.org>\n\n|  |  |\n|--|--|\n| a | b |\n";
     let site = Site::new(&format!(
