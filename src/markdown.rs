@@ -5,10 +5,10 @@
 //! the site (shortcode output, glossary summaries) is left as a numbered hole
 //! that `render` fills, so nothing is parsed twice and positions never drift.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use rustc_hash::FxHashSet;
 
 use crate::readability::TextStats;
 use crate::shortcode::{self, Call};
@@ -162,7 +162,7 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         out: Vec::new(),
         body: Body::default(),
         problems: Vec::new(),
-        used_ids: HashSet::new(),
+        used_ids: FxHashSet::default(),
         skip: 0..0,
         prose: String::new(),
         in_table: false,
@@ -235,7 +235,7 @@ struct State<'a, 'c> {
     out: Vec<Event<'a>>,
     body: Body,
     problems: Vec<Problem>,
-    used_ids: HashSet<String>,
+    used_ids: FxHashSet<String>,
     /// Source range of the last shortcode call, whose events are dropped.
     skip: Range<usize>,
     /// Prose of the current paragraph or list item, for reading level.
@@ -538,23 +538,24 @@ impl<'a> State<'a, '_> {
             return;
         };
         let text = link.text.trim();
-        let lower = text.to_lowercase();
+        let starts_with = |prefix: &str| {
+            text.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        };
+        let bare = text.trim_end_matches(['.', '!']);
         if text.is_empty() && !link.has_image {
             self.accessibility(
                 link.span,
                 "this link has no text".into(),
                 "write words that say where the link goes",
             );
-        } else if VAGUE_LINK_TEXT.contains(&lower.trim_end_matches(['.', '!'])) {
+        } else if VAGUE_LINK_TEXT.iter().any(|v| v.eq_ignore_ascii_case(bare)) {
             self.accessibility(
                 link.span,
                 format!("the link text `{text}` does not say where the link goes"),
                 "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
             );
-        } else if lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("www.")
-        {
+        } else if starts_with("http://") || starts_with("https://") || starts_with("www.") {
             self.accessibility(
                 link.span,
                 "a bare web address is used as link text".into(),
@@ -797,19 +798,10 @@ fn has_scheme(dest: &str) -> bool {
     }
 }
 
-/// `s.find("{{")` through a byte search: a substring searcher built for each
-/// text event of the site cost more than the search.
+/// `s.find("{{")`: `memchr` finds each `{`, and a text event rarely has one.
 fn find_braces(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    let mut from = 0;
-    while let Some(i) = bytes[from..].iter().position(|&b| b == b'{') {
-        let at = from + i;
-        if bytes.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    memchr::memchr_iter(b'{', bytes).find(|&at| bytes.get(at + 1) == Some(&b'{'))
 }
 
 #[cfg(test)]

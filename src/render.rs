@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{Value as Json, json};
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -203,6 +204,9 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
             .entry(url::output_of_source(&page.path))
             .or_default();
     }
+    drop(r);
+    // Freed one by one, the pages take as long as the sample took to render.
+    site.parsed.pages.into_par_iter().for_each(drop);
     (outputs, verify, diagnostics)
 }
 
@@ -556,7 +560,16 @@ struct Renderer<'a> {
     /// Shortcode and glossary-note output by what determines it: a shortcode
     /// sees only its arguments, the data and the theme, and a note only its
     /// term and its number on the page, so each renders once per build.
-    memo: Mutex<HashMap<String, String>>,
+    memo: Mutex<FxHashMap<Memo<'a>, Arc<str>>>,
+}
+
+/// What a memoized piece of output is keyed by.
+#[derive(PartialEq, Eq, Hash)]
+enum Memo<'a> {
+    /// A shortcode's template and its arguments, written out.
+    Shortcode(String),
+    /// A glossary note: its term's path and its number on the page.
+    TermNote(&'a str, usize),
 }
 
 /// A template map with fixed keys, built directly as tera values: going
@@ -612,7 +625,7 @@ impl<'a> Renderer<'a> {
     fn page(
         &self,
         i: usize,
-        page: &Page,
+        page: &'a Page,
         body: &str,
     ) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
         let (content, problems) = self.content(page, body);
@@ -743,7 +756,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The body's HTML with every hole filled.
-    fn content(&self, page: &Page, body: &str) -> (String, Vec<Diagnostic>) {
+    fn content(&self, page: &'a Page, body: &str) -> (String, Vec<Diagnostic>) {
         let mut html = String::with_capacity(body.len() + 1024);
         let problems = self.fill(page, body, |piece| html.push_str(piece));
         (html, problems)
@@ -751,7 +764,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders the body's holes and passes each piece of HTML, in order, to
     /// `emit`; `check` passes one that keeps nothing, to find the problems only.
-    fn fill(&self, page: &Page, body: &str, mut emit: impl FnMut(&str)) -> Vec<Diagnostic> {
+    fn fill(&self, page: &'a Page, body: &str, mut emit: impl FnMut(&str)) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut notes = 0;
         for segment in &page.body.segments {
@@ -775,7 +788,7 @@ impl<'a> Renderer<'a> {
         problems
     }
 
-    fn shortcode(&self, page: &Page, n: usize) -> Result<String, Diagnostic> {
+    fn shortcode(&self, page: &Page, n: usize) -> Result<Arc<str>, Diagnostic> {
         let call = &page.body.shortcodes[n];
         let name = format!("shortcodes/{}.html", call.name);
         if !self.theme.contains_template(&name) {
@@ -804,7 +817,7 @@ impl<'a> Renderer<'a> {
                 )),
             });
         }
-        let key = format!("{name} {:?}", call.args);
+        let key = Memo::Shortcode(format!("{name} {:?}", call.args));
         self.memoized(key, || {
             let mut context = Context::new();
             for (key, value) in &call.args {
@@ -829,13 +842,13 @@ impl<'a> Renderer<'a> {
     /// Errors are not kept: each page reports its own.
     fn memoized(
         &self,
-        key: String,
+        key: Memo<'a>,
         render: impl FnOnce() -> Result<String, Diagnostic>,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Arc<str>, Diagnostic> {
         if let Some(out) = self.memo.lock().expect("not poisoned").get(&key) {
             return Ok(out.clone());
         }
-        let out = render()?;
+        let out: Arc<str> = render()?.into();
         self.memo
             .lock()
             .expect("not poisoned")
@@ -844,18 +857,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// The in-place summary of the glossary term that link `n` points to.
-    fn term_note(&self, page: &Page, n: usize, count: usize) -> Result<String, Diagnostic> {
-        let link = &page.body.links[n];
-        let Target::Source { path, .. } = &link.target else {
-            return Ok(String::new());
+    fn term_note(&self, page: &'a Page, n: usize, count: usize) -> Result<Arc<str>, Diagnostic> {
+        let Target::Source { path, .. } = &page.body.links[n].target else {
+            return Ok("".into());
         };
-        let (Some(term), true) = (
-            self.site.page(path),
-            self.theme.contains_template("partials/term.html"),
-        ) else {
-            return Ok(String::new());
-        };
-        self.memoized(format!("partials/term.html {path} {count}"), || {
+        self.memoized(Memo::TermNote(path, count), || {
+            let (Some(term), true) = (
+                self.site.page(path),
+                self.theme.contains_template("partials/term.html"),
+            ) else {
+                return Ok(String::new());
+            };
             let mut context = Context::new();
             context.insert_value(
                 "term",

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::{Section, Sources};
@@ -26,7 +27,7 @@ pub struct Site {
     pub backlinks: Vec<Vec<usize>>,
     /// For each page, the pages it links to, in order of first link.
     pub outlinks: Vec<Vec<usize>>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl Site {
@@ -354,7 +355,7 @@ impl Resolver {
     }
 }
 
-fn index_of(pages: &[Arc<Page>]) -> HashMap<String, usize> {
+fn index_of(pages: &[Arc<Page>]) -> FxHashMap<String, usize> {
     pages
         .iter()
         .enumerate()
@@ -376,7 +377,7 @@ fn same_anchors(old: &Page, new: &Page) -> bool {
 }
 
 struct Known<'a> {
-    index: &'a HashMap<String, usize>,
+    index: &'a FxHashMap<String, usize>,
     pages: &'a [Arc<Page>],
     files: &'a Files,
     drafts: &'a HashSet<String>,

@@ -16,11 +16,11 @@ mod html;
 
 use std::borrow::Cow;
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::render::Outputs;
@@ -246,54 +246,11 @@ impl<'a> Scans<'a> for FxHashMap<usize, Scan<'a>> {
     }
 }
 
-/// rustc's FxHash: a few instructions a word where SipHash takes dozens. The
-/// keys are the site's own paths and ids, so hash flooding is no concern.
-#[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in words.by_ref() {
-            let mut w = [0; 8];
-            w.copy_from_slice(word);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxBuildHasher = BuildHasherDefault<FxHasher>;
-type FxHashMap<K, V> = HashMap<K, V, FxBuildHasher>;
-
 /// What one page defines and refers to, borrowed from its bytes where possible.
 #[derive(Debug, Default)]
 struct Scan<'a> {
     html: bool,
-    ids: HashSet<Cow<'a, str>, FxBuildHasher>,
+    ids: FxHashSet<Cow<'a, str>>,
     /// Ids defined more than once, each listed once.
     duplicates: Vec<Cow<'a, str>>,
     /// URL-bearing attribute values, as written (entities decoded).
