@@ -5,6 +5,7 @@
 //! the site (shortcode output, glossary summaries) is left as a numbered hole
 //! that `render` fills, so nothing is parsed twice and positions never drift.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -174,8 +175,7 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
     };
     let mut events = Parser::new_ext(&text[body.clone()], options())
         .into_offset_iter()
-        .map(|(e, r)| (e, body.start + r.start..body.start + r.end))
-        .peekable();
+        .map(|(e, r)| (e, body.start + r.start..body.start + r.end));
     let mut in_code_block = false;
     while let Some((event, range)) = events.next() {
         if state.skip.contains(&range.start) && !matches!(event, Event::Text(_)) {
@@ -738,8 +738,26 @@ fn html_ids(html: &str) -> Vec<String> {
 /// A heading's id as GitHub makes it: lower-case, spaces to hyphens, letters,
 /// digits, hyphens and underscores kept, other punctuation dropped.
 pub fn slugify(text: &str) -> String {
-    text.trim()
-        .chars()
+    let text = text.trim();
+    if text.is_ascii() {
+        // Most headings: byte by byte, without Unicode case tables.
+        let mut id = String::with_capacity(text.len());
+        for b in text.bytes() {
+            match b {
+                b' ' => id.push('-'),
+                b'-' | b'_' => id.push(char::from(b)),
+                b if b.is_ascii_alphanumeric() => id.push(char::from(b.to_ascii_lowercase())),
+                _ => {}
+            }
+        }
+        return id;
+    }
+    slugify_chars(text)
+}
+
+/// [`slugify`] for any text, a character at a time.
+fn slugify_chars(text: &str) -> String {
+    text.chars()
         .filter_map(|c| {
             if c == ' ' {
                 Some('-')
@@ -771,7 +789,12 @@ pub fn classify(dest: &str, file: &str) -> Target {
         Some((p, f)) => (p, Some(f.to_string())),
         None => (dest, None),
     };
-    let path = path.split('?').next().unwrap_or(path).replace("%20", " ");
+    let path = path.split('?').next().unwrap_or(path);
+    let path = if path.contains('%') {
+        Cow::Owned(path.replace("%20", " "))
+    } else {
+        Cow::Borrowed(path)
+    };
     let Some(path) = url::join(file, &path) else {
         return Target::Invalid("the path goes above the site folder".to_string());
     };
@@ -835,6 +858,15 @@ mod tests {
             "long-term-use-the-facts"
         );
         assert_eq!(slugify("Vitamin D_3 (and you)"), "vitamin-d_3-and-you");
+        assert_eq!(slugify(" Ça va — Öl "), "ça-va--öl");
+    }
+
+    proptest::proptest! {
+        /// The byte-level path for ASCII headings agrees with the general one.
+        #[test]
+        fn ascii_slugs_match_the_general_rule(text in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(slugify(&text), slugify_chars(text.trim()));
+        }
     }
 
     #[test]

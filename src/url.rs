@@ -36,18 +36,23 @@ pub fn slug(path: &str) -> &str {
 /// Joins a relative link to the folder of `from`, normalising `.` and `..`.
 /// Returns `None` when the path climbs above the site root.
 pub fn join(from: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
+    // Built in place: this runs for every link of the site.
+    let mut path = String::with_capacity(from.len() + relative.len());
+    path.push_str(from.rsplit_once('/').map_or("", |(folder, _)| folder));
     for part in relative.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
+            ".." if path.is_empty() => return None,
+            ".." => path.truncate(path.rfind('/').unwrap_or(0)),
+            part => {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(part);
             }
-            part => parts.push(part),
         }
     }
-    Some(parts.join("/"))
+    Some(path)
 }
 
 /// The relative path from the folder of `from` to `to`, as an author writes it.
@@ -92,6 +97,12 @@ mod tests {
             Some("glossary/x.md")
         );
         assert_eq!(join("articles/a.md", "../../x.md"), None);
+        assert_eq!(
+            join("articles/a.md", "./b.md").as_deref(),
+            Some("articles/b.md")
+        );
+        assert_eq!(join("a.md", "x/../y/b.md").as_deref(), Some("y/b.md"));
+        assert_eq!(join("a.md", "../b.md"), None);
         assert_eq!(
             relative("articles/a.md", "glossary/x.md"),
             "../glossary/x.md"
