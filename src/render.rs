@@ -178,12 +178,19 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
             ..Selection::ALL
         },
     );
-    let r = Renderer::new(&site, sources, &theme);
-    let holes: Vec<Vec<Diagnostic>> = pages
+    let unrendered = || {
+        pages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !selected.contains(i))
+            .map(|(_, page)| &**page)
+    };
+    let mut r = Renderer::new(&site, sources, &theme);
+    r.render_notes(unrendered());
+    let unrendered: Vec<&Page> = unrendered().collect();
+    let holes: Vec<Vec<Diagnostic>> = unrendered
         .par_iter()
-        .enumerate()
-        .filter(|(i, _)| !selected.contains(i))
-        .map(|(_, page)| r.fill(page, &page.body.html, |_| {}))
+        .map(|page| r.fill(page, &page.body.html, |_| {}))
         .collect();
     diagnostics.extend(holes.into_iter().flatten());
     let mut verify: Vec<String> = sample
@@ -227,6 +234,23 @@ fn with_html(site: &mut Site, sources: &Sources, selected: &HashSet<usize>) {
             *page = Arc::new(full);
         }
     }
+}
+
+/// The glossary notes of `page`, in order: each term's path and the note's
+/// number on the page.
+fn note_keys(page: &Page) -> impl Iterator<Item = (&str, usize)> {
+    page.body
+        .segments
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::TermNote(n) => Some(*n),
+            _ => None,
+        })
+        .enumerate()
+        .filter_map(|(k, n)| match &page.body.links[n].target {
+            Target::Source { path, .. } => Some((path.as_str(), k + 1)),
+            _ => None,
+        })
 }
 
 /// Pages of the site that `page` links to with a `#fragment`.
@@ -334,7 +358,8 @@ fn render_jobs(
     selection: Selection,
 ) -> (Outputs, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let r = Renderer::new(site, sources, theme);
+    let mut r = Renderer::new(site, sources, theme);
+    r.render_notes(jobs.iter().map(|&(i, _)| &*site.pages()[i]));
     let pages: Vec<RenderedPage> = jobs
         .into_par_iter()
         .map(|(i, body)| {
@@ -557,19 +582,13 @@ struct Renderer<'a> {
     /// needed: backlinks, related articles and indexes share them (tera's maps
     /// are reference-counted), and a render of a few pages makes only theirs.
     refs: Vec<OnceLock<Value>>,
-    /// Shortcode and glossary-note output by what determines it: a shortcode
-    /// sees only its arguments, the data and the theme, and a note only its
-    /// term and its number on the page, so each renders once per build.
-    memo: Mutex<FxHashMap<Memo<'a>, Arc<str>>>,
-}
-
-/// What a memoized piece of output is keyed by.
-#[derive(PartialEq, Eq, Hash)]
-enum Memo<'a> {
-    /// A shortcode's template and its arguments, written out.
-    Shortcode(String),
-    /// A glossary note: its term's path and its number on the page.
-    TermNote(&'a str, usize),
+    /// Shortcode output by template and arguments: a shortcode sees only its
+    /// arguments, the data and the theme, so each call renders once per build.
+    memo: Mutex<FxHashMap<String, Arc<str>>>,
+    /// The glossary notes of the pages being rendered, by term and number on
+    /// the page (all a note depends on), rendered before the pages are: looked
+    /// up through a lock like `memo`, the site's many notes queued on it.
+    notes: FxHashMap<(&'a str, usize), Arc<str>>,
 }
 
 /// A template map with fixed keys, built directly as tera values: going
@@ -598,7 +617,25 @@ impl<'a> Renderer<'a> {
             base_path,
             refs,
             memo: Mutex::default(),
+            notes: FxHashMap::default(),
         }
+    }
+
+    /// Renders, once each and in parallel, the glossary notes `pages` show.
+    /// A note that fails is left for `term_note` to report on its page.
+    fn render_notes(&mut self, pages: impl Iterator<Item = &'a Page>) {
+        let mut keys: Vec<(&'a str, usize)> = pages.flat_map(note_keys).collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let this = &*self;
+        let notes = keys
+            .into_par_iter()
+            .filter_map(|(path, count)| {
+                let note = this.render_note(path, count).ok()?;
+                Some(((path, count), note.into()))
+            })
+            .collect();
+        self.notes = notes;
     }
 
     /// The shared link cards of `pages`, as a template list.
@@ -817,7 +854,7 @@ impl<'a> Renderer<'a> {
                 )),
             });
         }
-        let key = Memo::Shortcode(format!("{name} {:?}", call.args));
+        let key = format!("{name} {:?}", call.args);
         self.memoized(key, || {
             let mut context = Context::new();
             for (key, value) in &call.args {
@@ -842,7 +879,7 @@ impl<'a> Renderer<'a> {
     /// Errors are not kept: each page reports its own.
     fn memoized(
         &self,
-        key: Memo<'a>,
+        key: String,
         render: impl FnOnce() -> Result<String, Diagnostic>,
     ) -> Result<Arc<str>, Diagnostic> {
         if let Some(out) = self.memo.lock().expect("not poisoned").get(&key) {
@@ -861,27 +898,34 @@ impl<'a> Renderer<'a> {
         let Target::Source { path, .. } = &page.body.links[n].target else {
             return Ok("".into());
         };
-        self.memoized(Memo::TermNote(path, count), || {
-            let (Some(term), true) = (
-                self.site.page(path),
-                self.theme.contains_template("partials/term.html"),
-            ) else {
-                return Ok(String::new());
-            };
-            let mut context = Context::new();
-            context.insert_value(
-                "term",
-                map([
-                    ("term", term.meta.title().into()),
-                    ("summary", term.meta.description().into()),
-                    ("url", url::of_source(&term.path, &self.base_path).into()),
-                    ("id", format!("term-{}-{count}", term.slug()).into()),
-                ]),
-            );
-            self.theme
-                .render("partials/term.html", &context)
-                .map_err(|e| template_diagnostic(&e, self.sources))
-        })
+        if let Some(note) = self.notes.get(&(path.as_str(), count)) {
+            return Ok(note.clone());
+        }
+        // Only a note that failed is not ready: render it again for its error.
+        self.render_note(path, count).map(Arc::from)
+    }
+
+    /// The note of the term at `path`, numbered `count` on its page.
+    fn render_note(&self, path: &str, count: usize) -> Result<String, Diagnostic> {
+        let (Some(term), true) = (
+            self.site.page(path),
+            self.theme.contains_template("partials/term.html"),
+        ) else {
+            return Ok(String::new());
+        };
+        let mut context = Context::new();
+        context.insert_value(
+            "term",
+            map([
+                ("term", term.meta.title().into()),
+                ("summary", term.meta.description().into()),
+                ("url", url::of_source(&term.path, &self.base_path).into()),
+                ("id", format!("term-{}-{count}", term.slug()).into()),
+            ]),
+        );
+        self.theme
+            .render("partials/term.html", &context)
+            .map_err(|e| template_diagnostic(&e, self.sources))
     }
 
     /// Home, glossary index, topic pages and the 404 page.

@@ -303,13 +303,13 @@ impl Resolver {
             .par_iter()
             .map(|&i| (i, check_links(&self.site.parsed.pages[i], &known)))
             .collect();
-        let mut unsorted = HashSet::new();
+        let mut unsorted = vec![false; self.site.backlinks.len()];
         for (i, checked) in checked {
             self.unlink(i);
             for &to in &checked.targets {
                 if to != i {
                     self.site.backlinks[to].push(i);
-                    unsorted.insert(to);
+                    unsorted[to] = true;
                 }
             }
             self.site.outlinks[i] = checked.targets;
@@ -328,12 +328,17 @@ impl Resolver {
             }
         }
         let pages = &self.site.parsed.pages;
-        for to in unsorted {
-            self.site.backlinks[to].sort_by(|&a, &b| {
-                let (a, b) = (&pages[a], &pages[b]);
-                (a.section, a.meta.title(), &a.path).cmp(&(b.section, b.meta.title(), &b.path))
+        self.site
+            .backlinks
+            .par_iter_mut()
+            .zip(unsorted)
+            .filter(|(_, unsorted)| *unsorted)
+            .for_each(|(from, _)| {
+                from.sort_unstable_by(|&a, &b| {
+                    let (a, b) = (&pages[a], &pages[b]);
+                    (a.section, a.meta.title(), &a.path).cmp(&(b.section, b.meta.title(), &b.path))
+                });
             });
-        }
     }
 
     /// Forgets what page `i`'s links found: its backlinks elsewhere, its
