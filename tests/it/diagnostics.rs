@@ -144,6 +144,29 @@ fn template_render_error_names_the_template_and_page() {
 }
 
 #[test]
+fn a_glossary_note_that_fails_to_render_is_a_template_error() {
+    // The note is on the last article, outside the sample `check` renders.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nHi.\n//- articles/z.md\n{ARTICLE}\nSee [bone](../glossary/bone.md).\n\
+         //- glossary/bone.md\n+++\nterm = \"Bone\"\nsummary = \"Hard tissue.\"\n+++\nBone.\n"
+    ));
+    site.run(&["check"]).success();
+    site.write(
+        "themes/default/templates/partials/term.html",
+        "<span>\n{{ term.no_such_key }}</span>\n",
+    );
+    for command in ["check", "build"] {
+        let run = site.run(&[command]);
+        run.failure();
+        assert!(
+            run.stderr.contains("partials/term.html:2:"),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn check_renders_a_sample_but_checks_every_page_content() {
     // A shortcode error on the last article, and a template link that only the
     // second article's page shows: check finds the first, build both.
