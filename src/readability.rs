@@ -127,29 +127,27 @@ fn is_ascii_space(b: u8) -> bool {
 /// has a non-ASCII byte.
 fn ascii_token_at(text: &[u8]) -> Option<(Option<usize>, bool, usize)> {
     let mut letters = Letters::default();
-    let mut word = false;
+    // Every class the token's bytes have.
+    let mut seen = 0u8;
     // The last byte that is not a closing quote or bracket.
     let mut last = 0u8;
     let mut len = 0;
     for &b in text {
-        if b >= 0x80 {
-            return None;
-        }
-        if is_ascii_space(b) {
+        let class = *CLASS.get(usize::from(b))?;
+        if class & SPACE != 0 {
             break;
         }
         len += 1;
-        if b.is_ascii_alphabetic() {
-            word = true;
-            letters.push(b.to_ascii_lowercase());
-        } else if b.is_ascii_digit() {
-            word = true;
+        seen |= class;
+        if class & LETTER != 0 {
+            letters.push(b | 0x20, class & KIND_BITS);
         }
-        if !matches!(b, b'"' | b'\'' | b')') {
+        if class & CLOSER == 0 {
             last = b;
         }
     }
     let ends = matches!(last, b'.' | b'!' | b'?');
+    let word = seen & (LETTER | DIGIT) != 0;
     Some((word.then(|| letters.syllables()), ends, len))
 }
 
@@ -157,13 +155,14 @@ fn ascii_token_at(text: &[u8]) -> Option<(Option<usize>, bool, usize)> {
 pub fn syllables(word: &str) -> usize {
     let mut letters = Letters::default();
     for b in word.bytes().filter(u8::is_ascii_alphabetic) {
-        letters.push(b.to_ascii_lowercase());
+        let lower = b.to_ascii_lowercase();
+        letters.push(lower, CLASS[usize::from(lower)] & KIND_BITS);
     }
     letters.syllables()
 }
 
 /// The letters of a word as bit masks, bit `k` for letter `k`, one mask per
-/// kind of letter the rule looks at (see [`KIND`]), and its last four letters.
+/// kind of letter the rule looks at (see [`CLASS`]), and its last four letters.
 /// This runs once per word of the site: masks find vowel groups and split
 /// pairs without branches that the letters would make unpredictable. Letters
 /// past the 64th are ignored.
@@ -175,27 +174,43 @@ struct Letters {
     tail: u32,
 }
 
-/// The kind of each lower-case letter: 1 `a`, 2 `e`, 3 `i`, 4 `o`, 5 `u`,
-/// 6 `y`, 7 `t`, `s` or `c`, and 0 any other.
-const KIND: [u8; 128] = {
-    let mut kind = [0u8; 128];
-    kind[b'a' as usize] = 1;
-    kind[b'e' as usize] = 2;
-    kind[b'i' as usize] = 3;
-    kind[b'o' as usize] = 4;
-    kind[b'u' as usize] = 5;
-    kind[b'y' as usize] = 6;
-    kind[b't' as usize] = 7;
-    kind[b's' as usize] = 7;
-    kind[b'c' as usize] = 7;
-    kind
+/// What the token scan needs to know of each ASCII byte, looked up once. The
+/// low bits are a letter's kind: 1 `a`, 2 `e`, 3 `i`, 4 `o`, 5 `u`, 6 `y`,
+/// 7 `t`, `s` or `c`, and 0 any other.
+const CLASS: [u8; 128] = {
+    let mut class = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let lower = (b as u8).to_ascii_lowercase();
+        class[b] = match lower {
+            b'a' => LETTER | 1,
+            b'e' => LETTER | 2,
+            b'i' => LETTER | 3,
+            b'o' => LETTER | 4,
+            b'u' => LETTER | 5,
+            b'y' => LETTER | 6,
+            b't' | b's' | b'c' => LETTER | 7,
+            b'a'..=b'z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => SPACE,
+            b'"' | b'\'' | b')' => CLOSER,
+            _ => 0,
+        };
+        b += 1;
+    }
+    class
 };
+const KIND_BITS: u8 = 0x07;
+const LETTER: u8 = 0x08;
+const DIGIT: u8 = 0x10;
+const SPACE: u8 = 0x20;
+const CLOSER: u8 = 0x40;
 
 impl Letters {
-    /// Adds a lower-case letter a–z.
-    fn push(&mut self, letter: u8) {
+    /// Adds a lower-case letter a–z of the given kind (see [`CLASS`]).
+    fn push(&mut self, letter: u8, kind: u8) {
         if self.len < 64 {
-            self.masks[KIND[usize::from(letter & 0x7f)] as usize] |= 1 << self.len;
+            self.masks[usize::from(kind)] |= 1 << self.len;
             self.len += 1;
             self.tail = (self.tail << 8) | u32::from(letter);
         }
