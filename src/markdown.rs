@@ -170,6 +170,7 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         in_heading: false,
         open_link: None,
         open_image: None,
+        spare: Vec::new(),
         heading_level: 1,
         header_text: false,
     };
@@ -244,6 +245,8 @@ struct State<'a, 'c> {
     in_heading: bool,
     open_link: Option<OpenLink>,
     open_image: Option<OpenLink>,
+    /// Text buffers of closed links, to reuse.
+    spare: Vec<String>,
     /// Level of the last heading; the page title is the h1.
     heading_level: u8,
     /// Whether the current table's header row has any text.
@@ -277,7 +280,7 @@ impl<'a> State<'a, '_> {
                 id,
             }) => {
                 self.open_link = Some(OpenLink {
-                    text: String::new(),
+                    text: self.spare.pop().unwrap_or_default(),
                     span: range.clone(),
                     has_image: false,
                 });
@@ -299,7 +302,7 @@ impl<'a> State<'a, '_> {
                     link.has_image = true;
                 }
                 self.open_image = Some(OpenLink {
-                    text: String::new(),
+                    text: self.spare.pop().unwrap_or_default(),
                     span: range.clone(),
                     has_image: true,
                 });
@@ -312,14 +315,15 @@ impl<'a> State<'a, '_> {
                 }));
             }
             Event::End(TagEnd::Image) => {
-                if let Some(image) = self.open_image.take()
-                    && image.text.trim().is_empty()
-                {
-                    self.accessibility(
-                        image.span,
-                        "this image has no alt text".into(),
-                        "describe what the image shows: ![a woman doing a balance exercise](…); for a purely decorative image use HTML: <img src=\"…\" alt=\"\">",
-                    );
+                if let Some(image) = self.open_image.take() {
+                    if image.text.trim().is_empty() {
+                        self.accessibility(
+                            image.span,
+                            "this image has no alt text".into(),
+                            "describe what the image shows: ![a woman doing a balance exercise](…); for a purely decorative image use HTML: <img src=\"…\" alt=\"\">",
+                        );
+                    }
+                    self.recycle(image.text);
                 }
                 self.emit(Event::End(TagEnd::Image));
             }
@@ -562,6 +566,13 @@ impl<'a> State<'a, '_> {
                 "name the page instead, e.g. [NHS advice on osteoporosis](https://…)",
             );
         }
+        self.recycle(link.text);
+    }
+
+    /// Keeps a link's text buffer for the next link: a page has many.
+    fn recycle(&mut self, mut text: String) {
+        text.clear();
+        self.spare.push(text);
     }
 
     /// A paragraph that is one shortcode call becomes that call's block output.

@@ -190,6 +190,11 @@ pub fn parse_page(
             parse_toml::<PageMeta>(Code::FrontMatter, &file.path, text, front).map(Meta::Page)
         }
     };
+    // Reading level is judged, and reported, for articles only.
+    let output = Output {
+        stats: output.stats && section == Section::Article,
+        ..output
+    };
     let cx = markdown::Context {
         file: &file.path,
         base_path,

@@ -939,7 +939,7 @@ impl<'a> Renderer<'a> {
                 .collect()
         };
         let mut articles = of(Section::Article);
-        articles.sort_by(|&a, &b| {
+        articles.sort_unstable_by(|&a, &b| {
             (pages[a].meta.title(), &pages[a].path).cmp(&(pages[b].meta.title(), &pages[b].path))
         });
         let mut terms = of(Section::Glossary);
@@ -952,11 +952,14 @@ impl<'a> Renderer<'a> {
                 _ => &[],
             }
         };
-        // A site has a few topics and many articles: each topic's link is made once.
-        let mut topic_refs: HashMap<&str, Value> = HashMap::new();
+        // A site has a few topics and many articles: each topic's slug and
+        // link are made once.
+        let mut topic_refs: FxHashMap<&str, (String, Value)> = FxHashMap::default();
         for &i in &articles {
             for t in topics_of(i) {
-                topic_refs.entry(t).or_insert_with(|| self.topic_ref(t));
+                topic_refs
+                    .entry(t)
+                    .or_insert_with(|| (slugify(t), self.topic_ref(t)));
             }
         }
         // Each article's card, made once and shared by the home page and its topics.
@@ -966,34 +969,34 @@ impl<'a> Renderer<'a> {
                 let mut card = self.card(i).as_map().cloned().unwrap_or_default();
                 let topics: Vec<Value> = topics_of(i)
                     .iter()
-                    .map(|t| topic_refs[t.as_str()].clone())
+                    .map(|t| topic_refs[t.as_str()].1.clone())
                     .collect();
                 card.insert("topics".into(), topics.into());
                 Value::from(card)
             })
             .collect();
-        let mut topics: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+        // Topics written differently but with one slug are one topic, named
+        // as the first article in title order writes it.
+        let mut topics: BTreeMap<&str, (&str, Vec<Value>)> = BTreeMap::new();
         for (&i, card) in articles.iter().zip(&cards) {
-            if let Meta::Article(m) = &pages[i].meta {
-                for t in &m.topics {
-                    topics
-                        .entry(slugify(t))
-                        .or_insert_with(|| (t.clone(), Vec::new()))
-                        .1
-                        .push(card.clone());
-                }
+            for t in topics_of(i) {
+                topics
+                    .entry(&topic_refs[t.as_str()].0)
+                    .or_insert_with(|| (t, Vec::new()))
+                    .1
+                    .push(card.clone());
             }
         }
         let topic_values: Vec<(String, String, Value)> = topics
             .into_iter()
             .map(|(slug, (name, list))| {
                 let value = map([
-                    ("name", name.as_str().into()),
-                    ("slug", slug.as_str().into()),
-                    ("url", self.topic_url(&slug).into()),
+                    ("name", name.into()),
+                    ("slug", slug.into()),
+                    ("url", self.topic_url(slug).into()),
                     ("articles", list.into()),
                 ]);
-                (slug, name, value)
+                (slug.to_string(), name.to_string(), value)
             })
             .collect();
         let mut letters: BTreeMap<String, Vec<Value>> = BTreeMap::new();
