@@ -269,12 +269,17 @@ fn fragment_targets<'s>(site: &'s Site, page: &'s Page) -> impl Iterator<Item = 
 
 /// A page's title, URL, description and kind, as backlinks and indexes show it.
 fn link_ref(page: &Page, base_path: &str) -> Value {
-    map([
+    map(card_fields(page, base_path))
+}
+
+/// The fields of [`link_ref`], for cards that add their own.
+fn card_fields(page: &Page, base_path: &str) -> [(&'static str, Value); 4] {
+    [
         ("title", page.meta.title().into()),
         ("url", url::of_source(&page.path, base_path).into()),
         ("description", page.meta.description().into()),
         ("kind", section_name(page.section).into()),
-    ])
+    ]
 }
 
 /// Home, glossary index, topics and 404: the outputs no source file makes.
@@ -966,13 +971,12 @@ impl<'a> Renderer<'a> {
         let cards: Vec<Value> = articles
             .par_iter()
             .map(|&i| {
-                let mut card = self.card(i).as_map().cloned().unwrap_or_default();
                 let topics: Vec<Value> = topics_of(i)
                     .iter()
                     .map(|t| topic_refs[t.as_str()].1.clone())
                     .collect();
-                card.insert("topics".into(), topics.into());
-                Value::from(card)
+                let [title, url, description, kind] = card_fields(&pages[i], &self.base_path);
+                map([title, url, description, kind, ("topics", topics.into())])
             })
             .collect();
         // Topics written differently but with one slug are one topic, named
