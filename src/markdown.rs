@@ -178,6 +178,8 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         .into_offset_iter()
         .map(|(e, r)| (e, body.start + r.start..body.start + r.end));
     let mut in_code_block = false;
+    // The events of the heading being read, in one buffer for every heading.
+    let mut heading = Vec::new();
     while let Some((event, range)) = events.next() {
         if state.skip.contains(&range.start) && !matches!(event, Event::Text(_)) {
             continue;
@@ -189,14 +191,13 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
                 classes,
                 attrs,
             }) => {
-                let mut inner = Vec::new();
                 for (e, r) in events.by_ref() {
                     if matches!(e, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
-                    inner.push((e, r));
+                    heading.push((e, r));
                 }
-                state.heading(level, id, classes, attrs, inner, range);
+                state.heading(level, id, classes, attrs, &mut heading, range);
             }
             Event::Start(Tag::Paragraph) if state.block_shortcode(&range) => {
                 for (e, _) in events.by_ref() {
@@ -601,7 +602,7 @@ impl<'a> State<'a, '_> {
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
         attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
-        inner: Vec<(Event<'a>, Range<usize>)>,
+        inner: &mut Vec<(Event<'a>, Range<usize>)>,
         range: Range<usize>,
     ) {
         let text: String = inner
@@ -647,7 +648,7 @@ impl<'a> State<'a, '_> {
             attrs,
         }));
         self.in_heading = true;
-        for (e, r) in inner {
+        for (e, r) in inner.drain(..) {
             match e {
                 Event::Text(t) => self.text(t, r),
                 e => self.event(e, r),
