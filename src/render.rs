@@ -178,16 +178,14 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
             ..Selection::ALL
         },
     );
-    let unrendered = || {
-        pages
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !selected.contains(i))
-            .map(|(_, page)| &**page)
-    };
+    let unrendered: Vec<&Page> = pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !selected.contains(i))
+        .map(|(_, page)| &**page)
+        .collect();
     let mut r = Renderer::new(&site, sources, &theme);
-    r.render_notes(unrendered());
-    let unrendered: Vec<&Page> = unrendered().collect();
+    r.render_notes(unrendered.iter().copied());
     let holes: Vec<Vec<Diagnostic>> = unrendered
         .par_iter()
         .map(|page| r.fill(page, &page.body.html, |_| {}))
