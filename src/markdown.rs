@@ -31,6 +31,8 @@ pub enum Segment {
 pub struct Heading {
     pub level: u8,
     pub id: String,
+    /// With smart punctuation's quotes and dashes only if the parse made HTML
+    /// or stats (see [`parse`]).
     pub text: String,
     pub span: Range<usize>,
 }
@@ -157,6 +159,29 @@ pub fn options() -> Options {
 
 /// Parses the body `text[body]` of a file.
 pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem>) {
+    // Smart punctuation changes only text, and of what `check` reports only
+    // the ids of headings with a run of hyphens (`--` becomes a dash, which an
+    // id drops); without HTML or stats it is skipped until such a heading.
+    let mut options = options();
+    if !cx.output.html && !cx.output.stats {
+        options.remove(Options::ENABLE_SMART_PUNCTUATION);
+    }
+    loop {
+        match parse_with(text, body.clone(), cx, options) {
+            Some(done) => return done,
+            None => options.insert(Options::ENABLE_SMART_PUNCTUATION),
+        }
+    }
+}
+
+/// [`parse`] with `options`; `None` if a heading's id needs the smart
+/// punctuation that `options` leaves out.
+fn parse_with(
+    text: &str,
+    body: Range<usize>,
+    cx: &Context,
+    options: Options,
+) -> Option<(Body, Vec<Problem>)> {
     let mut state = State {
         src: text,
         cx,
@@ -174,7 +199,7 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         heading_level: 1,
         header_text: false,
     };
-    let mut events = Parser::new_ext(&text[body.clone()], options())
+    let mut events = Parser::new_ext(&text[body.clone()], options)
         .into_offset_iter()
         .map(|(e, r)| (e, body.start + r.start..body.start + r.end));
     let mut in_code_block = false;
@@ -196,6 +221,12 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
                         break;
                     }
                     heading.push((e, r));
+                }
+                if id.is_none()
+                    && !options.contains(Options::ENABLE_SMART_PUNCTUATION)
+                    && has_hyphen_run(&heading)
+                {
+                    return None;
                 }
                 state.heading(level, id, classes, attrs, &mut heading, range);
             }
@@ -228,7 +259,20 @@ pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem
         state.body.segments = split_holes(&html);
         state.body.html = html;
     }
-    (state.body, state.problems)
+    Some((state.body, state.problems))
+}
+
+/// Whether a heading's text, read without smart punctuation, has `--`: the
+/// only text smart punctuation changes that a heading's id keeps.
+fn has_hyphen_run(heading: &[(Event, Range<usize>)]) -> bool {
+    let text: String = heading
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    text.contains("--")
 }
 
 struct State<'a, 'c> {
@@ -547,7 +591,9 @@ impl<'a> State<'a, '_> {
             text.get(..prefix.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
         };
-        let bare = text.trim_end_matches(['.', '!']);
+        // Without its closing dots, which `check` may read as `...` where
+        // `build` reads `…` (see [`parse`]), so both quote it alike.
+        let bare = text.trim_end_matches(['.', '!', '…']);
         if text.is_empty() && !link.has_image {
             self.accessibility(
                 link.span,
@@ -557,7 +603,7 @@ impl<'a> State<'a, '_> {
         } else if VAGUE_LINK_TEXT.iter().any(|v| v.eq_ignore_ascii_case(bare)) {
             self.accessibility(
                 link.span,
-                format!("the link text `{text}` does not say where the link goes"),
+                format!("the link text `{bare}` does not say where the link goes"),
                 "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
             );
         } else if starts_with("http://") || starts_with("https://") || starts_with("www.") {

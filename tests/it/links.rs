@@ -164,3 +164,35 @@ fn a_link_written_from_the_root_gets_the_relative_path() {
         run.stderr
     );
 }
+
+/// `check` reads text without smart punctuation, which turns `--` into a dash
+/// and `...` into `…` (see `markdown::parse`); it must still find exactly what
+/// `build` finds.
+#[test]
+fn check_and_build_agree_where_smart_punctuation_changes_the_text() {
+    let a = format!(
+        "{ARTICLE}\n## Before -- and after\n\n## Don't \"fall\"\n\n\
+         [ok](#before--and-after), [ok](#dont-fall), [typo](#before-and-after).\n"
+    );
+    // No `--` heading here, so this file is read without smart punctuation.
+    let b = format!("{ARTICLE}\n[Read more…](a.md) and [read more...](a.md).\n");
+    let site = Site::new(&format!("//- articles/a.md\n{a}//- articles/b.md\n{b}"));
+    assert_eq!(
+        site.check_json(),
+        [
+            d("broken-anchor", "articles/a.md", 13, 45),
+            d("accessibility", "articles/b.md", 9, 1),
+            d("accessibility", "articles/b.md", 9, 24),
+        ]
+    );
+    let check = site.run(&["check"]);
+    let build = site.build();
+    check.failure();
+    build.failure();
+    assert_eq!(check.stderr, build.stderr);
+    assert!(
+        check.stderr.contains("did you mean `#before--and-after`?"),
+        "{}",
+        check.stderr
+    );
+}
