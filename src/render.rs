@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Value as Json, json};
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -627,9 +627,7 @@ impl<'a> Renderer<'a> {
     /// Renders, once each and in parallel, the glossary notes `pages` show.
     /// A note that fails is left for `term_note` to report on its page.
     fn render_notes(&mut self, pages: impl Iterator<Item = &'a Page>) {
-        let mut keys: Vec<(&'a str, usize)> = pages.flat_map(note_keys).collect();
-        keys.par_sort_unstable();
-        keys.dedup();
+        let keys: FxHashSet<(&'a str, usize)> = pages.flat_map(note_keys).collect();
         let this = &*self;
         let notes = keys
             .into_par_iter()
