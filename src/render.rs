@@ -168,29 +168,20 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
     );
     with_html(&mut site, sources, &selected);
     let pages = site.pages();
-    let (mut outputs, mut diagnostics) = render_selected(
-        &site,
-        sources,
-        &theme,
-        Selection {
-            pages: Some(&selected),
-            indexes: Indexes::Sample,
-            ..Selection::ALL
+    // The sample and the holes of the other pages are independent: each
+    // half's serial steps run while the other keeps the cores busy.
+    let ((mut outputs, mut diagnostics), holes) = rayon::join(
+        || {
+            let selection = Selection {
+                pages: Some(&selected),
+                indexes: Indexes::Sample,
+                ..Selection::ALL
+            };
+            render_selected(&site, sources, &theme, selection)
         },
+        || unrendered_holes(&site, sources, &theme, &selected),
     );
-    let unrendered: Vec<&Page> = pages
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !selected.contains(i))
-        .map(|(_, page)| &**page)
-        .collect();
-    let mut r = Renderer::new(&site, sources, &theme);
-    r.render_notes(unrendered.iter().copied());
-    let holes: Vec<Vec<Diagnostic>> = unrendered
-        .par_iter()
-        .map(|page| r.fill(page, &page.body.html, |_| {}))
-        .collect();
-    diagnostics.extend(holes.into_iter().flatten());
+    diagnostics.extend(holes);
     let mut verify: Vec<String> = sample
         .iter()
         .map(|&i| url::output_of_source(&pages[i].path))
@@ -209,10 +200,31 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
             .entry(url::output_of_source(&page.path))
             .or_default();
     }
-    drop(r);
     // Freed one by one, the pages take as long as the sample took to render.
     site.parsed.pages.into_par_iter().for_each(drop);
     (outputs, verify, diagnostics)
+}
+
+/// The problems of the shortcodes and glossary notes of the pages not `selected`.
+fn unrendered_holes(
+    site: &Site,
+    sources: &Sources,
+    theme: &Theme,
+    selected: &HashSet<usize>,
+) -> Vec<Diagnostic> {
+    let unrendered: Vec<&Page> = site
+        .pages()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !selected.contains(i))
+        .map(|(_, page)| &**page)
+        .collect();
+    let mut r = Renderer::new(site, sources, theme);
+    r.render_notes(unrendered.iter().copied());
+    unrendered
+        .par_iter()
+        .flat_map_iter(|page| r.fill(page, &page.body.html, |_| {}))
+        .collect()
 }
 
 /// Parses the `selected` pages again, with the body HTML that `check` leaves
