@@ -32,7 +32,7 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     /// With smart punctuation's quotes and dashes only if the parse made HTML
-    /// or stats (see [`parse`]).
+    /// (see [`parse`]).
     pub text: String,
     pub span: Range<usize>,
 }
@@ -159,11 +159,15 @@ pub fn options() -> Options {
 
 /// Parses the body `text[body]` of a file.
 pub fn parse(text: &str, body: Range<usize>, cx: &Context) -> (Body, Vec<Problem>) {
-    // Smart punctuation changes only text, and of what `check` reports only
-    // the ids of headings with a run of hyphens (`--` becomes a dash, which an
-    // id drops); without HTML or stats it is skipped until such a heading.
+    // Smart punctuation changes only text: quotes, `--` and `...`. Without
+    // HTML it is skipped, as nothing else depends on it but the ids of
+    // headings with `--` (a dash is dropped from an id, hyphens are not),
+    // which parse again with it, and the reading level's sentences (`...`
+    // ends one, `…` does not). Quotes count alike either way.
     let mut options = options();
-    if !cx.output.html && !cx.output.stats {
+    let ellipsis = || memchr::memmem::find(text[body.clone()].as_bytes(), b"...").is_some();
+    let smart = cx.output.html || (cx.output.stats && ellipsis());
+    if !smart {
         options.remove(Options::ENABLE_SMART_PUNCTUATION);
     }
     loop {
@@ -887,7 +891,36 @@ fn find_braces(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Everything but heading text is the same with and without smart
+        /// punctuation, as `parse` skips it.
+        #[test]
+        fn smart_punctuation_changes_nothing_but_text(
+            text in r#"([a-z]{1,5}|[ .,!?'"\-\n#*_()]|\.\.\.|--|\n\n## |\n\n- |\[(here|"here"|it's)(\.\.\.)?\]\(b\.md\)|\{\{ x\(a="b"\) \}\})*"#
+        ) {
+            for stats in [false, true] {
+                let cx = Context {
+                    file: "articles/a.md",
+                    base_path: "/",
+                    output: Output { html: false, stats },
+                };
+                let (lean, lean_problems) = parse(&text, 0..text.len(), &cx);
+                let (smart, smart_problems) =
+                    parse_with(&text, 0..text.len(), &cx, options()).unwrap();
+                let without_text = |b: &Body| {
+                    let headings: Vec<_> =
+                        b.headings.iter().map(|h| (h.level, h.id.clone(), h.span.clone())).collect();
+                    (headings, b.segments.clone(), b.ids.clone(), b.links.clone(), b.shortcodes.clone(), b.stats)
+                };
+                prop_assert_eq!(without_text(&lean), without_text(&smart));
+                prop_assert_eq!(lean_problems, smart_problems);
+            }
+        }
+    }
 
     fn body(md: &str) -> (Body, Vec<Problem>) {
         let cx = Context {

@@ -109,6 +109,21 @@ fn the_report_counts_words_when_the_site_sets_no_reading_limit() {
     assert!(json["articles"][0]["flesch_kincaid"].as_f64().unwrap() != 0.0);
 }
 
+/// Smart punctuation makes `...` an ellipsis, which ends no sentence; the
+/// report, which parses without HTML, must count it as `build` does.
+#[test]
+fn an_ellipsis_ends_no_sentence_however_it_is_typed() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nWait... then walk home. Rest.\n\
+         //- articles/b.md\n{ARTICLE}\nWait\u{2026} then walk home. Rest.\n"
+    ));
+    let run = run_on(&site, "2026-11-01", &["report", "--format", "json"]);
+    run.success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let grade = |i: usize| json["articles"][i]["flesch_kincaid"].as_f64().unwrap();
+    assert_eq!(grade(0), grade(1), "{}", run.stdout);
+}
+
 #[test]
 fn inaccessible_content_is_an_error_on_its_line() {
     let body = "\n# A second title\n\n#### Skipped\n\n![](../static/x.png)\n\n[click here](b.md) and <https://example.org>\n\n|  |  |\n|--|--|\n| a | b |\n";
