@@ -23,6 +23,31 @@ pub struct DataFile {
     pub review_due: Option<Date>,
     #[serde(default)]
     pub tables: BTreeMap<String, Table>,
+    /// Single figures, such as an average, shown with `data_value(value=…)`.
+    #[serde(default)]
+    pub values: BTreeMap<String, Figure>,
+}
+
+/// One named number with its unit: `[values.average_age]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// What the number is, for people reading the data file.
+    pub name: String,
+    pub value: Spanned<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub decimals: u8,
+}
+
+impl Figure {
+    pub fn text(&self) -> String {
+        with_unit(
+            format_number(*self.value.get_ref(), self.decimals),
+            self.unit.as_deref(),
+        )
+    }
 }
 
 /// A table that maps ranges of one measure to named categories.
@@ -58,6 +83,20 @@ pub struct Column {
     pub header: String,
     #[serde(default)]
     pub unit: Option<String>,
+    #[serde(default)]
+    pub decimals: u8,
+    /// The same amount in a second unit, shown in brackets: "15 mcg (600 IU)".
+    #[serde(default)]
+    pub also: Option<Spanned<AlsoUnit>>,
+}
+
+/// A second unit computed from the first, so the two can never disagree.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlsoUnit {
+    pub unit: String,
+    /// How many of this unit make one of the column's unit (IU per mcg: 40).
+    pub factor: f64,
     #[serde(default)]
     pub decimals: u8,
 }
@@ -119,6 +158,7 @@ pub fn parse(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
                 for (table_name, table) in &parsed.tables {
                     validate(&file.path, table_name, table, &mut diagnostics);
                 }
+                validate_numbers(&file.path, &parsed, &mut diagnostics);
                 if diagnostics.len() == before {
                     data.files.insert(name, parsed);
                 }
@@ -127,6 +167,41 @@ pub fn parse(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
         }
     }
     (data, diagnostics)
+}
+
+/// Every figure is a real number and every second unit has a positive factor:
+/// TOML accepts `nan` and `inf`, which no reader should ever see.
+fn validate_numbers(file: &str, parsed: &DataFile, out: &mut Vec<Diagnostic>) {
+    for (name, figure) in &parsed.values {
+        if !figure.value.get_ref().is_finite() {
+            out.push(Diagnostic::error(
+                Code::Data,
+                file,
+                figure.value.span(),
+                format!("the value `{name}` is not a finite number"),
+            ));
+        }
+    }
+    let conversions = parsed
+        .tables
+        .iter()
+        .flat_map(|(t, table)| table.columns.iter().map(move |c| (t, c)))
+        .filter_map(|(t, c)| c.also.as_ref().map(|a| (t, c, a)));
+    for (table, column, also) in conversions {
+        let factor = also.get_ref().factor;
+        if !(factor.is_finite() && factor > 0.0) {
+            out.push(Diagnostic::error(
+                Code::Data,
+                file,
+                also.span(),
+                format!(
+                    "column `{}` of table `{table}` converts to {} with the factor {factor}, which is not a positive number",
+                    column.key,
+                    also.get_ref().unit
+                ),
+            ));
+        }
+    }
 }
 
 /// The low and high ends of a row as numbers, open ends as infinities.
@@ -199,7 +274,7 @@ fn validate(file: &str, name: &str, table: &Table, out: &mut Vec<Diagnostic>) {
         }
     }
     let rows: Vec<&Spanned<Row>> = table.rows.iter().collect();
-    let descending = rows.len() > 1 && ends(rows[0].get_ref()).0 > ends(rows[1].get_ref()).0;
+    let descending = table.descending();
     for pair in rows.windows(2) {
         let (a, b) = if descending {
             (pair[1], pair[0])
@@ -208,7 +283,7 @@ fn validate(file: &str, name: &str, table: &Table, out: &mut Vec<Diagnostic>) {
         };
         let later = pair[1];
         let (ra, rb) = (a.get_ref(), b.get_ref());
-        if ends(ra).0 >= ends(rb).0 {
+        if !starts_before(ra, rb) {
             out.push(err(later.span(), format!(
                 "row `{}` of table `{name}` is out of order: rows must run from the lowest range to the highest, or from the highest to the lowest",
                 later.get_ref().key
@@ -245,6 +320,13 @@ fn validate(file: &str, name: &str, table: &Table, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether range `a` starts below range `b`; at equal values an included
+/// end comes first, so a one-value row ("51") may sit below "over 51".
+fn starts_before(a: &Row, b: &Row) -> bool {
+    let start = |r: &Row| (ends(r).0, !inclusive(&r.lower));
+    start(a) < start(b)
+}
+
 fn inclusive(bound: &Option<Spanned<Bound>>) -> bool {
     bound.as_ref().is_some_and(|b| b.get_ref().inclusive)
 }
@@ -274,49 +356,94 @@ pub fn format_number(value: f64, decimals: u8) -> String {
     }
 }
 
+/// A formatted number followed by its unit, if it has one.
+fn with_unit(number: String, unit: Option<&str>) -> String {
+    match unit {
+        Some(unit) => format!("{number} {unit}"),
+        None => number,
+    }
+}
+
 impl Table {
     fn bound_text(&self, bound: &Bound) -> String {
-        let number = format_number(bound.value, self.decimals);
-        match &self.unit {
-            Some(unit) => format!("{number} {unit}"),
-            None => number,
+        with_unit(
+            format_number(bound.value, self.decimals),
+            self.unit.as_deref(),
+        )
+    }
+
+    /// Whether the rows run from the highest range down, as the T-score
+    /// table does; a range is read in the same direction as its table.
+    fn descending(&self) -> bool {
+        self.rows.len() > 1 && ends(self.rows[0].get_ref()).0 > ends(self.rows[1].get_ref()).0
+    }
+
+    /// A row's range in words, exact about which ends belong to it:
+    /// "−1.0 or higher", "older than 50 years", "19 to 50 years" (both ends
+    /// in), "40 to just under 45 years" (one end out), "between −1.0 and −2.5,
+    /// but not −1.0 or −2.5" (both ends out). Never a dash, and never a bare
+    /// "between", which readers take either way.
+    pub fn range_words(&self, row: &Row) -> String {
+        let lower = row.lower.as_ref().map(Spanned::get_ref);
+        let upper = row.upper.as_ref().map(Spanned::get_ref);
+        match (lower, upper) {
+            (Some(low), Some(high)) => self.two_sided(low, high),
+            (Some(b), None) if b.inclusive => format!("{} or {}", self.bound_text(b), self.higher),
+            (Some(b), None) => format!("{} than {}", self.higher, self.bound_text(b)),
+            (None, Some(b)) if b.inclusive => format!("{} or {}", self.bound_text(b), self.lower),
+            (None, Some(b)) => format!("{} than {}", self.lower, self.bound_text(b)),
+            (None, None) => "any value".to_string(),
         }
     }
 
-    /// A row's range in words: "−1.0 or higher", "lower than −1.0 and higher
-    /// than −2.5", "−2.5 or lower". Never a dash or a bare "between".
-    pub fn range_words(&self, row: &Row) -> String {
-        let above = row.lower.as_ref().map(|b| {
-            let b = b.get_ref();
-            if b.inclusive {
-                format!("{} or {}", self.bound_text(b), self.higher)
-            } else {
-                format!("{} than {}", self.higher, self.bound_text(b))
-            }
-        });
-        let below = row.upper.as_ref().map(|b| {
-            let b = b.get_ref();
-            if b.inclusive {
-                format!("{} or {}", self.bound_text(b), self.lower)
-            } else {
-                format!("{} than {}", self.lower, self.bound_text(b))
-            }
-        });
-        match (below, above) {
-            (Some(b), Some(a)) => format!("{b} and {a}"),
-            (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => "any value".to_string(),
+    fn two_sided(&self, low: &Bound, high: &Bound) -> String {
+        let number = |b: &Bound| format_number(b.value, self.decimals);
+        let unit = self.unit.as_deref();
+        if low.value == high.value {
+            return with_unit(number(low), unit);
         }
+        let (low_text, high_text) = (number(low), number(high));
+        let (a, b) = if self.descending() {
+            (&high_text, &low_text)
+        } else {
+            (&low_text, &high_text)
+        };
+        if !low.inclusive && !high.inclusive {
+            return format!(
+                "between {a} and {}, but not {a} or {b}",
+                with_unit(b.clone(), unit)
+            );
+        }
+        // An end left out is "just over" the lower bound or "just under" the upper.
+        let low_end = if low.inclusive {
+            low_text.clone()
+        } else {
+            format!("just over {low_text}")
+        };
+        let high_end = if high.inclusive {
+            high_text.clone()
+        } else {
+            format!("just under {high_text}")
+        };
+        let (first, second) = if self.descending() {
+            (high_end, low_end)
+        } else {
+            (low_end, high_end)
+        };
+        format!("{first} to {}", with_unit(second, unit))
     }
 
     /// A row's value in a column, formatted with the column's unit.
     pub fn cell_text(&self, row: &Row, column: &Column) -> String {
         match row.values.get(&column.key).map(Spanned::get_ref) {
             Some(Cell::Number(n)) => {
-                let number = format_number(*n, column.decimals);
-                match &column.unit {
-                    Some(unit) => format!("{number} {unit}"),
-                    None => number,
+                let text = with_unit(format_number(*n, column.decimals), column.unit.as_deref());
+                match column.also.as_ref().map(Spanned::get_ref) {
+                    Some(also) => {
+                        let other = format_number(n * also.factor, also.decimals);
+                        format!("{text} ({other} {})", also.unit)
+                    }
+                    None => text,
                 }
             }
             Some(Cell::Text(t)) => t.clone(),
@@ -347,32 +474,54 @@ pub fn classify(table: &Table, value: f64) -> Option<&Row> {
     })
 }
 
+/// Names as a message lists them: "`a`, `b`".
+fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    names
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Data {
-    /// Finds a table, with an error message that suggests the right name.
-    pub fn table(&self, data: &str, table: &str) -> Result<(&DataFile, &Table), String> {
-        let file = self.files.get(data).ok_or_else(|| {
+    fn file(&self, data: &str) -> Result<&DataFile, String> {
+        self.files.get(data).ok_or_else(|| {
             let mut m = format!("there is no valid data file `data/{data}.toml`");
             if let Some(c) = closest(data, self.files.keys().map(String::as_str)) {
                 m.push_str(&format!("; did you mean `{c}`?"));
             }
             m
-        })?;
+        })
+    }
+
+    /// Finds a table, with an error message that suggests the right name.
+    pub fn table(&self, data: &str, table: &str) -> Result<(&DataFile, &Table), String> {
+        let file = self.file(data)?;
         let t = file.tables.get(table).ok_or_else(|| {
             let mut m = format!("`data/{data}.toml` has no table `{table}`");
             match closest(table, file.tables.keys().map(String::as_str)) {
                 Some(c) => m.push_str(&format!("; did you mean `{c}`?")),
-                None => m.push_str(&format!(
-                    "; its tables are {}",
-                    file.tables
-                        .keys()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                None => m.push_str(&format!("; its tables are {}", list(file.tables.keys()))),
             }
             m
         })?;
         Ok((file, t))
+    }
+
+    /// A single figure of a data file, with its unit: "51 years".
+    pub fn figure(&self, data: &str, name: &str) -> Result<String, String> {
+        let file = self.file(data)?;
+        let figure = file.values.get(name).ok_or_else(|| {
+            let mut m = format!("`data/{data}.toml` has no value `{name}`");
+            match closest(name, file.values.keys().map(String::as_str)) {
+                Some(c) => m.push_str(&format!("; did you mean `{c}`?")),
+                None if file.values.is_empty() => {
+                    m.push_str("; it has no `[values]`, only tables (use `table` and `row`)")
+                }
+                None => m.push_str(&format!("; its values are {}", list(file.values.keys()))),
+            }
+            m
+        })?;
+        Ok(figure.text())
     }
 
     /// One value in words: a row's range, one of its bounds, or a column's value.
@@ -493,10 +642,108 @@ mod tests {
             words,
             [
                 "\u{2212}1.0 or higher",
-                "lower than \u{2212}1.0 and higher than \u{2212}2.5",
+                "between \u{2212}1.0 and \u{2212}2.5, but not \u{2212}1.0 or \u{2212}2.5",
                 "\u{2212}2.5 or lower"
             ]
         );
+    }
+
+    /// A table of ages whose middle row has the given ends, with rows below
+    /// and above it so the table runs upwards (or downwards, reversed).
+    fn ages(low: (f64, bool), high: (f64, bool), descending: bool) -> (Table, Row) {
+        let bound = |(value, inclusive): (f64, bool)| Bound { value, inclusive };
+        let text = |key: &str, lower: Option<Bound>, upper: Option<Bound>| {
+            let part = |name: &str, b: Option<Bound>| {
+                b.map_or(String::new(), |b| {
+                    format!(
+                        "{name} = {{ value = {}, inclusive = {} }}\n",
+                        b.value, b.inclusive
+                    )
+                })
+            };
+            format!(
+                "[[tables.t.rows]]\nkey = \"{key}\"\nname = \"{key}\"\n{}{}",
+                part("lower", lower),
+                part("upper", upper)
+            )
+        };
+        let flip = |b: Bound| Bound {
+            inclusive: !b.inclusive,
+            ..b
+        };
+        let mut rows = [
+            text("below", None, Some(flip(bound(low)))),
+            text("middle", Some(bound(low)), Some(bound(high))),
+            text("above", Some(flip(bound(high))), None),
+        ];
+        if descending {
+            rows.reverse();
+        }
+        let file = format!(
+            "source = \"s\"\nreviewed = 2026-01-01\n[tables.t]\ncaption = \"c\"\nmeasure = \"Age\"\nunit = \"years\"\n{}",
+            rows.concat()
+        );
+        let table = toml::from_str::<DataFile>(&file).unwrap().tables["t"].clone();
+        let mut problems = vec![];
+        validate("d.toml", "t", &table, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let row = table.row("middle").unwrap().clone();
+        (table, row)
+    }
+
+    #[test]
+    fn a_range_says_exactly_which_ends_belong_to_it() {
+        let cases = [
+            ((19.0, true), (50.0, true), "19 to 50 years"),
+            ((40.0, true), (45.0, false), "40 to just under 45 years"),
+            ((40.0, false), (45.0, true), "just over 40 to 45 years"),
+            (
+                (40.0, false),
+                (45.0, false),
+                "between 40 and 45 years, but not 40 or 45",
+            ),
+            ((51.0, true), (51.0, true), "51 years"),
+        ];
+        for (low, high, words) in cases {
+            let (table, row) = ages(low, high, false);
+            assert_eq!(table.range_words(&row), words);
+        }
+        // A table that runs downwards names its upper end first.
+        let (table, row) = ages((40.0, true), (45.0, false), true);
+        assert_eq!(table.range_words(&row), "just under 45 to 40 years");
+        let (table, row) = ages((40.0, false), (45.0, false), true);
+        assert_eq!(
+            table.range_words(&row),
+            "between 45 and 40 years, but not 45 or 40"
+        );
+    }
+
+    #[test]
+    fn a_second_unit_is_computed_from_the_first() {
+        let text = r#"source = "s"
+reviewed = 2026-01-01
+[values.age]
+name = "Average age"
+value = 51
+unit = "years"
+[tables.d]
+caption = "c"
+measure = "Age"
+columns = [{ key = "amount", header = "a", unit = "mcg", also = { unit = "IU", factor = 40 } }]
+[[tables.d.rows]]
+key = "adults"
+name = "Adults"
+lower = { value = 19, inclusive = true }
+values = { amount = 100 }
+"#;
+        let file: DataFile = toml::from_str(text).unwrap();
+        let table = &file.tables["d"];
+        let row = table.row("adults").unwrap();
+        assert_eq!(
+            table.cell_text(row, &table.columns[0]),
+            "100 mcg (4,000 IU)"
+        );
+        assert_eq!(file.values["age"].text(), "51 years");
     }
 
     #[test]

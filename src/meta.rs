@@ -90,12 +90,51 @@ pub struct SiteConfig {
     /// The educational notice every page carries.
     #[serde(default)]
     pub notice: String,
-    /// Highest Flesch–Kincaid grade before a `reading-level` warning.
-    #[serde(default)]
-    pub max_reading_grade: Option<f64>,
+    /// Highest reading grades before a `reading-level` warning.
+    #[serde(default, deserialize_with = "reading_limits")]
+    pub max_reading_grade: Option<ReadingLimits>,
     /// Months a review lasts when an article has no `review_due` (default 12).
     #[serde(default)]
     pub review_limit_months: Option<u32>,
+}
+
+/// `max_reading_grade`: a number limits the Flesch–Kincaid grade (as it
+/// always has); a table names each measure it limits:
+/// `{ flesch_kincaid = 8, smog = 9 }`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingLimits {
+    pub flesch_kincaid: Option<f64>,
+    pub smog: Option<f64>,
+}
+
+/// Accepts either form of `max_reading_grade`, with one message for both.
+fn reading_limits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ReadingLimits>, D::Error> {
+    struct Limits;
+    impl<'de> serde::de::Visitor<'de> for Limits {
+        type Value = ReadingLimits;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(
+                "a Flesch–Kincaid grade such as 8, or a table such as { flesch_kincaid = 8, smog = 9 }",
+            )
+        }
+        fn visit_f64<E: serde::de::Error>(self, grade: f64) -> Result<ReadingLimits, E> {
+            Ok(ReadingLimits {
+                flesch_kincaid: Some(grade),
+                smog: None,
+            })
+        }
+        fn visit_i64<E: serde::de::Error>(self, grade: i64) -> Result<ReadingLimits, E> {
+            self.visit_f64(grade as f64)
+        }
+        fn visit_map<M: serde::de::MapAccess<'de>>(
+            self,
+            map: M,
+        ) -> Result<ReadingLimits, M::Error> {
+            ReadingLimits::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Limits).map(Some)
 }
 
 fn default_theme() -> String {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
-use crate::meta::{ArticleMeta, Date, SiteConfig};
+use crate::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig};
 use crate::parse::{Meta, Page};
 use crate::resolve::Site;
 
@@ -15,8 +15,8 @@ use crate::resolve::Site;
 #[derive(Clone, Copy, Debug)]
 pub struct Policy {
     pub today: Date,
-    /// Highest Flesch–Kincaid grade allowed before a `reading-level` warning.
-    pub max_reading_grade: Option<f64>,
+    /// Highest grades allowed before a `reading-level` warning.
+    pub max_reading_grade: ReadingLimits,
     /// How long a review lasts when an article gives no `review_due`.
     pub review_limit_months: u32,
 }
@@ -25,7 +25,7 @@ impl Policy {
     pub fn new(config: &SiteConfig, today: Date) -> Policy {
         Policy {
             today,
-            max_reading_grade: config.max_reading_grade,
+            max_reading_grade: config.max_reading_grade.unwrap_or_default(),
             review_limit_months: config.review_limit_months.unwrap_or(12),
         }
     }
@@ -106,19 +106,29 @@ pub fn check_page(page: &Page, text: &str, policy: &Policy) -> Vec<Diagnostic> {
             .with_hint("have the article reviewed, then update `reviewed` and `review_due`"),
         );
     }
-    if let Some(max) = policy.max_reading_grade {
-        let grade = page.body.stats.flesch_kincaid();
-        if grade > max {
-            out.push(
-                Diagnostic::warning(
-                    Code::ReadingLevel,
-                    &page.path,
-                    key_span(text, "title"),
-                    format!("the reading grade is {grade:.1}, above the site's limit of {max:.1}"),
-                )
-                .with_hint("use shorter sentences and everyday words; `osteon report` shows every article's grade"),
-            );
-        }
+    let stats = &page.body.stats;
+    let limits = policy.max_reading_grade;
+    let grades = [
+        (
+            "Flesch–Kincaid",
+            limits.flesch_kincaid,
+            stats.flesch_kincaid(),
+        ),
+        ("SMOG", limits.smog, stats.smog()),
+    ];
+    for (measure, limit, grade) in grades {
+        let Some(max) = limit.filter(|max| grade > *max) else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(
+                Code::ReadingLevel,
+                &page.path,
+                key_span(text, "title"),
+                format!("the {measure} reading grade is {grade:.1}, above the site's limit of {max:.1}"),
+            )
+            .with_hint("use shorter sentences and everyday words; `osteon report` shows every article's grades"),
+        );
     }
     out
 }
@@ -262,7 +272,7 @@ mod tests {
     fn policy(today: &str) -> Policy {
         Policy {
             today: date(today),
-            max_reading_grade: None,
+            max_reading_grade: ReadingLimits::default(),
             review_limit_months: 12,
         }
     }

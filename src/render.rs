@@ -527,8 +527,9 @@ fn site_value(config: &SiteConfig) -> Json {
     })
 }
 
-/// `data_table(data, table)` and `data_value(data, table, row, field)` for
-/// templates and shortcodes; both format through `data`, so text and tables agree.
+/// `data_table(data, table)`, `data_value(data, table, row, field)` and
+/// `data_value(data, value)` for templates and shortcodes; all format through
+/// `data`, so text and tables agree.
 fn register_data_functions(tera: &mut Tera, data: Arc<Data>, language: &str) {
     let d = Arc::clone(&data);
     let language = language.to_string();
@@ -547,11 +548,20 @@ fn register_data_functions(tera: &mut Tera, data: Arc<Data>, language: &str) {
         "data_value",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let file: String = kwargs.must_get("data")?;
-            let table: String = kwargs.must_get("table")?;
-            let row: String = kwargs.must_get("row")?;
-            let field: Option<String> = kwargs.get("field")?;
-            data.value(&file, &table, &row, field.as_deref())
-                .map_err(tera::Error::message)
+            let figure: Option<String> = kwargs.get("value")?;
+            let found = match figure {
+                Some(name) if kwargs.get::<String>("table")?.is_some() => Err(format!(
+                    "give either `value` (a figure of `[values]`) or `table` and `row`, not both; `{name}` is a value"
+                )),
+                Some(name) => data.figure(&file, &name),
+                None => {
+                    let table: String = kwargs.must_get("table")?;
+                    let row: String = kwargs.must_get("row")?;
+                    let field: Option<String> = kwargs.get("field")?;
+                    data.value(&file, &table, &row, field.as_deref())
+                }
+            };
+            found.map_err(tera::Error::message)
         },
     );
 }

@@ -54,12 +54,12 @@ fn the_table_is_accessible_and_written_in_words() {
     assert_eq!(table.matches("<th scope=row>").count(), 3);
     for words in [
         "\u{2212}1.0 or higher",
-        "lower than \u{2212}1.0 and higher than \u{2212}2.5",
+        "between \u{2212}1.0 and \u{2212}2.5, but not \u{2212}1.0 or \u{2212}2.5",
         "\u{2212}2.5 or lower",
     ] {
         assert!(table.contains(words), "{words}");
     }
-    assert!(!table.contains("-1.0") && !table.contains("between"));
+    assert!(!table.contains("-1.0") && !table.contains("lower than"));
     assert!(
         html.contains("a T-score of \u{2212}2.5 or lower."),
         "{html}"
@@ -147,4 +147,93 @@ fn an_unknown_table_in_a_shortcode_is_reported_where_it_is_called() {
         "{}",
         run.stderr
     );
+}
+
+const AGES: &str = r#"source = "The Menopause Society"
+reviewed = 2026-12-01
+
+[values.average_age]
+name = "Average age at natural menopause"
+value = 51
+unit = "years"
+
+[tables.vitamin_d]
+caption = "Vitamin D"
+measure = "Age"
+unit = "years"
+higher = "older"
+lower = "younger"
+columns = [{ key = "limit", header = "Most a day", unit = "mcg", also = { unit = "IU", factor = 40 } }]
+
+[[tables.vitamin_d.rows]]
+key = "adults"
+name = "Adults"
+lower = { value = 19, inclusive = true }
+values = { limit = 100 }
+"#;
+
+#[test]
+fn a_single_figure_and_a_second_unit_come_from_the_data() {
+    let site = Site::new(&format!(
+        "//- data/menopause.toml\n{AGES}//- articles/a.md\n{ARTICLE}\n\
+         The average age is {{{{ data_value(data=\"menopause\", value=\"average_age\") }}}}.\n\n\
+         Adults ({{{{ data_value(data=\"menopause\", table=\"vitamin_d\", row=\"adults\") }}}}) should stay under \
+         {{{{ data_value(data=\"menopause\", table=\"vitamin_d\", row=\"adults\", field=\"limit\") }}}} a day.\n"
+    ));
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    assert!(html.contains("The average age is 51 years."), "{html}");
+    assert!(
+        html.contains("Adults (19 years or older) should stay under 100 mcg (4,000 IU) a day."),
+        "{html}"
+    );
+
+    site.write(
+        "data/menopause.toml",
+        &AGES.replace("value = 51", "value = 52"),
+    );
+    site.build().success();
+    assert!(
+        site.read("public/articles/a/index.html")
+            .contains("The average age is 52 years.")
+    );
+}
+
+#[test]
+fn a_misnamed_figure_is_reported_where_it_is_called() {
+    let site = Site::new(&format!(
+        "//- data/menopause.toml\n{AGES}//- articles/a.md\n{ARTICLE}\n\
+         Text.\n\nAge {{{{ data_value(data=\"menopause\", value=\"average_ages\") }}}}.\n"
+    ));
+    assert_eq!(
+        site.check_json(),
+        [("shortcode".to_string(), "articles/a.md".to_string(), 11, 5)]
+    );
+    let run = site.run(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("did you mean `average_age`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_figure_or_factor_that_is_not_a_real_number_is_a_data_error() {
+    for (from, to, needle) in [
+        ("value = 51", "value = nan", "value = nan"),
+        ("factor = 40", "factor = 0", "also = "),
+        ("factor = 40", "factor = -inf", "also = "),
+    ] {
+        let text = AGES.replace(from, to);
+        let site = Site::new(&format!("//- data/menopause.toml\n{text}"));
+        let json = site.check_json();
+        assert_eq!(json.len(), 1, "{to}: {json:?}");
+        assert_eq!(
+            (json[0].0.as_str(), json[0].1.as_str()),
+            ("data", "data/menopause.toml"),
+            "{to}"
+        );
+        assert_eq!(json[0].2, line_of(&text, needle), "{to}");
+    }
 }

@@ -79,6 +79,81 @@ fn reading_level_above_the_limit_is_a_warning() {
 }
 
 #[test]
+fn the_reading_limit_can_name_each_measure() {
+    let site = two_articles();
+    let toml = site.read("site.toml");
+    let warnings = |limit: &str| {
+        site.write(
+            "site.toml",
+            &toml.replace(
+                "max_reading_grade = 9",
+                &format!("max_reading_grade = {limit}"),
+            ),
+        );
+        let run = run_on(&site, "2026-11-01", &["check"]);
+        run.success();
+        run.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning[reading-level]"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // b's one sentence of long words is past both grades; a's is past neither.
+    let smog = warnings("{ flesch_kincaid = 60, smog = 9 }");
+    assert_eq!(smog.len(), 1, "{smog:?}");
+    assert!(smog[0].contains("the SMOG reading grade is"), "{smog:?}");
+    let fk = warnings("{ flesch_kincaid = 9, smog = 60 }");
+    assert_eq!(fk.len(), 1, "{fk:?}");
+    assert!(
+        fk[0].contains("the Flesch–Kincaid reading grade is"),
+        "{fk:?}"
+    );
+    assert_eq!(warnings("{ flesch_kincaid = 9, smog = 9 }").len(), 2);
+    assert!(warnings("{ smog = 60 }").is_empty());
+    // A bare number is the Flesch–Kincaid grade, as it always was.
+    assert_eq!(warnings("9"), fk);
+}
+
+#[test]
+fn a_reading_limit_of_the_wrong_shape_is_an_error_on_its_line() {
+    let site = two_articles();
+    let toml = site.read("site.toml");
+    for limit in ["\"eight\"", "{ smog = 9, fog = 3 }", "{ smog = \"9\" }"] {
+        site.write(
+            "site.toml",
+            &toml.replace(
+                "max_reading_grade = 9",
+                &format!("max_reading_grade = {limit}"),
+            ),
+        );
+        let json = site.check_json();
+        assert_eq!(json.len(), 1, "{limit}: {json:?}");
+        assert_eq!(json[0].1, "site.toml", "{limit}");
+        assert_eq!(json[0].2, 6, "{limit}: {json:?}");
+    }
+    site.write(
+        "site.toml",
+        &toml.replace(
+            "max_reading_grade = 9",
+            "max_reading_grade = { smog = 9, fog = 3 }",
+        ),
+    );
+    let run = run_on(&site, "2026-11-01", &["check"]);
+    assert!(run.stderr.contains("unknown field `fog`"), "{}", run.stderr);
+    site.write(
+        "site.toml",
+        &toml.replace("max_reading_grade = 9", "max_reading_grade = \"eight\""),
+    );
+    let run = run_on(&site, "2026-11-01", &["check"]);
+    assert!(
+        run.stderr
+            .contains("a Flesch–Kincaid grade such as 8, or a table such as"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn the_report_for_people_and_for_tools() {
     let site = two_articles();
     let run = run_on(&site, "2027-01-16", &["report"]);
