@@ -264,6 +264,18 @@ async function checkGlossaryPopover(browser, url, name) {
   const focusedIsButton = () =>
     page.evaluate((id) => document.activeElement.getAttribute("popovertarget") === id && !document.activeElement.hasAttribute("popovertargetaction"), button.id);
 
+  // Focus scrolls the button into view, smoothly unless the reader asks for
+  // reduced motion: measure once the scroll has come to rest.
+  // (Polled from here: the page's own scripts are off, so waitForFunction cannot run.)
+  let buttonInView = false;
+  for (let i = 0; i < 30 && !buttonInView; i++) {
+    if (i > 0) await page.waitForTimeout(100);
+    buttonInView = await page.evaluate(() => {
+      const r = document.activeElement.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight;
+    });
+  }
+  if (!buttonInView) fail(name, "the focused glossary button is never scrolled into view");
   await page.keyboard.press("Enter");
   if (!(await isOpen())) fail(name, "Enter on the glossary button does not open the definition");
   const inView = await page.evaluate((id) => {
