@@ -133,16 +133,16 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
         // Only a site that passed every other check is verified, so the output
         // check never repeats a problem already reported against a source.
         if !diagnostics.iter().any(Diagnostic::is_error) {
-            let template_dir = &sources.template_dir;
+            let template_file = &|name: &str| sources.template_file(name);
             diagnostics.extend(match &rendered {
-                None => verify::verify(&outputs, &base_path, template_dir),
+                None => verify::verify(&outputs, &base_path, template_file),
                 Some(rendered) => verify::verify_pages(
                     &verify::Index::new(&outputs),
                     &outputs,
                     &Outputs::default(),
                     rendered.iter().map(String::as_str),
                     &base_path,
-                    template_dir,
+                    template_file,
                 ),
             });
         }

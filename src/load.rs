@@ -3,6 +3,7 @@
 //! Everything after `load` works on [`Sources`] and never touches the disk, so
 //! the pipeline can be tested from strings and rebuilt from memory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -59,12 +60,16 @@ pub struct Sources {
     pub content: Vec<SourceFile>,
     /// TOML files under `data/`, sorted by path.
     pub data: Vec<SourceFile>,
-    /// Templates of the theme; `path` is relative to the site root, so
-    /// diagnostics can name the file.
+    /// The templates pages are rendered with: the site's own under
+    /// `templates/` and the theme's that they do not override, sorted by
+    /// path. `path` names the file used, so diagnostics can name it:
+    /// `templates/base.html`, `themes/NAME/templates/base.html`, or
+    /// `theme:default/templates/base.html` for the built-in theme.
     pub templates: Vec<SourceFile>,
-    /// The theme's and the site's static files.
+    /// The theme's static files and the site's, which replace the theme's of
+    /// the same path.
     pub assets: Vec<Asset>,
-    /// Path of the theme's template folder relative to the root, with a trailing `/`.
+    /// The theme's template folder as diagnostics name it, with a trailing `/`.
     pub template_dir: String,
 }
 
@@ -72,10 +77,37 @@ impl Sources {
     /// The template's name as the theme refers to it (`article.html`).
     pub fn template_name<'a>(&self, file: &'a SourceFile) -> &'a str {
         file.path
-            .strip_prefix(&self.template_dir)
+            .strip_prefix(SITE_TEMPLATES)
+            .or_else(|| file.path.strip_prefix(&self.template_dir))
             .unwrap_or(&file.path)
     }
+
+    /// The file a template name was read from, for naming it in a diagnostic:
+    /// the site's override if there is one, else the theme's file.
+    pub fn template_file(&self, name: &str) -> String {
+        self.templates
+            .iter()
+            .find(|f| self.template_name(f) == name)
+            .map_or_else(
+                || format!("{}{name}", self.template_dir),
+                |f| f.path.clone(),
+            )
+    }
 }
+
+/// The site's own templates, which override the theme's of the same name.
+pub const SITE_TEMPLATES: &str = "templates/";
+
+/// The theme a site gets with no `theme` key, or `theme = "default"`.
+pub const DEFAULT_THEME: &str = "default";
+
+/// How diagnostics name a file of the built-in theme: `theme:default/templates/base.html`.
+pub const BUILT_IN_PREFIX: &str = "theme:default/";
+
+/// The default theme, compiled into the binary from `themes/default/` (see
+/// build.rs), so a site needs no theme folder and every copy of osteon
+/// renders the same. It never changes while osteon runs.
+static BUILT_IN: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Reads the site under `root`. Files that cannot be read become diagnostics;
 /// only a missing root is an environment error.
@@ -90,12 +122,7 @@ pub fn load(root: &Path) -> anyhow::Result<(Sources, Vec<Diagnostic>)> {
         config: read_text(root, "site.toml", &mut diagnostics),
         ..Sources::default()
     };
-    let theme = sources
-        .config
-        .as_ref()
-        .and_then(|c| theme_name(&c.text))
-        .unwrap_or_else(|| "default".to_string());
-
+    let theme = theme_folder(root, sources.config.as_ref(), &mut diagnostics);
     let mut markdown = Vec::new();
     for section in Section::ALL {
         let paths = walk(root, section.dir(), &mut diagnostics);
@@ -120,31 +147,149 @@ pub fn load(root: &Path) -> anyhow::Result<(Sources, Vec<Diagnostic>)> {
                 .extend(read_text(root, &path, &mut diagnostics));
         }
     }
-    let theme_dir = format!("themes/{theme}");
-    sources.template_dir = format!("{theme_dir}/templates/");
-    for path in walk(root, &format!("{theme_dir}/templates"), &mut diagnostics) {
-        if path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".txt") {
-            sources
-                .templates
-                .extend(read_text(root, &path, &mut diagnostics));
+    // By name, so the site's own files replace the theme's of the same name.
+    let mut templates = BTreeMap::new();
+    let mut assets = BTreeMap::new();
+    match &theme {
+        Some(dir) => {
+            sources.template_dir = format!("{dir}/templates/");
+            read_templates(
+                root,
+                &sources.template_dir,
+                &mut templates,
+                &mut diagnostics,
+            );
+            read_assets(
+                root,
+                &format!("{dir}/static/"),
+                &mut assets,
+                &mut diagnostics,
+            );
+        }
+        None => {
+            sources.template_dir = format!("{BUILT_IN_PREFIX}templates/");
+            built_in(&mut templates, &mut assets);
         }
     }
-    for dir in [format!("{theme_dir}/static"), "static".to_string()] {
-        for path in walk(root, &dir, &mut diagnostics) {
-            let output = path[dir.len() + 1..].to_string();
-            match std::fs::read(root.join(&path)) {
-                Ok(bytes) => sources.assets.push(Asset { output, bytes }),
-                Err(e) => diagnostics.push(unreadable(&path, &e)),
-            }
-        }
-    }
+    read_templates(root, SITE_TEMPLATES, &mut templates, &mut diagnostics);
+    read_assets(root, "static/", &mut assets, &mut diagnostics);
+    sources.templates = templates.into_values().collect();
+    sources.templates.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.assets = assets.into_values().collect();
     Ok((sources, diagnostics))
 }
 
-/// The `theme` key of `site.toml`, read early because it decides which folder to load.
-fn theme_name(config: &str) -> Option<String> {
-    let table: toml::Table = config.parse().ok()?;
-    table.get("theme")?.as_str().map(str::to_string)
+/// The folder of the theme `site.toml` names, or `None` for the built-in
+/// one. Read early, because it decides which files to load; a theme with no
+/// folder is an error on its line, and the built-in theme stands in for it so
+/// that error is the only one.
+fn theme_folder(
+    root: &Path,
+    config: Option<&SourceFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ThemeKey {
+        theme: Option<toml::Spanned<String>>,
+    }
+    let config = config?;
+    // A `site.toml` that does not parse is reported by `parse`.
+    let key: ThemeKey = toml::from_str(&config.text).ok()?;
+    let theme = key.theme?;
+    let name = theme.get_ref();
+    if name == DEFAULT_THEME {
+        return None;
+    }
+    let dir = format!("themes/{name}");
+    // A name is one folder inside themes/, never a path out of it.
+    let is_name = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']);
+    if is_name && root.join(&dir).is_dir() {
+        return Some(dir);
+    }
+    let message = if is_name {
+        format!("there is no theme `{name}`: the folder {dir}/ does not exist")
+    } else {
+        format!("`{name}` is not a theme name")
+    };
+    diagnostics.push(
+        Diagnostic::error(Code::Config, &config.path, theme.span(), message).with_hint(
+            "name a folder in themes/ that holds templates/ and static/, or remove this line to use the built-in theme",
+        ),
+    );
+    None
+}
+
+/// Reads the `.html`, `.xml` and `.txt` files under `root/dir` into
+/// `templates`, by template name.
+fn read_templates(
+    root: &Path,
+    dir: &str,
+    templates: &mut BTreeMap<String, SourceFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for path in walk(root, dir.trim_end_matches('/'), diagnostics) {
+        if is_template(&path) {
+            let name = path[dir.len()..].to_string();
+            templates.extend(read_text(root, &path, diagnostics).map(|file| (name, file)));
+        }
+    }
+}
+
+fn is_template(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".txt")
+}
+
+/// Reads the files under `root/dir` into `assets`, by output path.
+fn read_assets(
+    root: &Path,
+    dir: &str,
+    assets: &mut BTreeMap<String, Asset>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for path in walk(root, dir.trim_end_matches('/'), diagnostics) {
+        let output = path[dir.len()..].to_string();
+        match std::fs::read(root.join(&path)) {
+            Ok(bytes) => {
+                assets.insert(output.clone(), Asset { output, bytes });
+            }
+            Err(e) => diagnostics.push(unreadable(&path, &e)),
+        }
+    }
+}
+
+/// The built-in theme's templates and static files.
+fn built_in(templates: &mut BTreeMap<String, SourceFile>, assets: &mut BTreeMap<String, Asset>) {
+    for (path, bytes) in built_in_files(&BUILT_IN) {
+        if let Some(name) = path.strip_prefix("templates/") {
+            if is_template(name) {
+                // The theme is ours and checked by the tests: it is UTF-8.
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let path = format!("{BUILT_IN_PREFIX}{path}");
+                templates.insert(name.to_string(), SourceFile { path, text });
+            }
+        } else if let Some(output) = path.strip_prefix("static/") {
+            let output = output.to_string();
+            let bytes = bytes.to_vec();
+            assets.insert(output.clone(), Asset { output, bytes });
+        }
+    }
+}
+
+/// Every file of an embedded folder, with its path inside it.
+fn built_in_files(dir: &'static include_dir::Dir<'static>) -> Vec<(String, &'static [u8])> {
+    let mut files = Vec::new();
+    for entry in dir.entries() {
+        match entry {
+            include_dir::DirEntry::Dir(sub) => files.extend(built_in_files(sub)),
+            include_dir::DirEntry::File(file) => {
+                let path = file.path().to_string_lossy().replace('\\', "/");
+                if !is_hidden(&path) {
+                    files.push((path, file.contents()));
+                }
+            }
+        }
+    }
+    files
 }
 
 /// Relative paths of the files under `root/dir`, sorted; a missing folder is empty.

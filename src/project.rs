@@ -427,7 +427,8 @@ impl Project {
         let mut candidate_ok = !diagnostics.iter().any(Diagnostic::is_error) && base_path.is_some();
         if let (true, Some(base_path)) = (candidate_ok, base_path) {
             let problems = if full {
-                verify::verify(&rendered, &base_path, &self.sources.template_dir)
+                let sources = &self.sources;
+                verify::verify(&rendered, &base_path, &|name| sources.template_file(name))
             } else {
                 self.verify_changed(&rendered, removed, &base_path)
             };
@@ -472,7 +473,7 @@ impl Project {
             .map(String::as_str)
             .filter(|path| self.index.remove(path))
             .collect();
-        let template_dir = &self.sources.template_dir;
+        let sources = &self.sources;
         // Any page may link to one that is gone, in a way no source index
         // records (a template, raw HTML, a `/…` link): check them all. Only
         // deleting a page pays for that.
@@ -487,7 +488,7 @@ impl Project {
             rendered,
             pages,
             base_path,
-            template_dir,
+            &|name| sources.template_file(name),
         );
         if problems.iter().any(Diagnostic::is_error) {
             for path in added {

@@ -504,7 +504,10 @@ fn templates(
                     0..0,
                     format!("the theme has no template `{name}`"),
                 )
-                .with_hint(format!("add {}{name}", sources.template_dir)),
+                .with_hint(format!(
+                    "add {}{name}, or templates/{name} to the site",
+                    sources.template_dir
+                )),
             );
         }
     }
@@ -1173,7 +1176,7 @@ fn innermost_message(e: &tera::Error) -> String {
 fn template_diagnostic(e: &tera::Error, sources: &Sources) -> Diagnostic {
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let file = format!("{}{}", sources.template_dir, r.filename());
+            let file = sources.template_file(r.filename());
             Diagnostic::error(
                 Code::Template,
                 &file,

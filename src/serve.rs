@@ -519,7 +519,7 @@ fn source_dirs() -> impl Iterator<Item = &'static str> {
     Section::ALL
         .into_iter()
         .map(Section::dir)
-        .chain(["data", "themes", "static"])
+        .chain(["data", "templates", "themes", "static"])
 }
 
 /// Starts watching the site folder: each debounced burst of changes becomes one

@@ -26,8 +26,12 @@ use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::render::Outputs;
 use html::{Attr, Token};
 
+/// The file a template name was read from (see [`crate::load::Sources::template_file`]),
+/// for naming the template a problem comes from.
+pub type TemplateFile<'a> = &'a dyn Fn(&str) -> String;
+
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
-pub fn verify(outputs: &Outputs, base_path: &str, template_dir: &str) -> Vec<Diagnostic> {
+pub fn verify(outputs: &Outputs, base_path: &str, template_file: TemplateFile) -> Vec<Diagnostic> {
     let site = Index::new(outputs);
     // A new index numbers the paths in order, so slot `i` is `outputs`' `i`th file.
     let scans: Vec<Scan> = outputs
@@ -45,7 +49,7 @@ pub fn verify(outputs: &Outputs, base_path: &str, template_dir: &str) -> Vec<Dia
         .into_par_iter()
         .map(|page| (page, check_page(page, &site, &scans, base_path)))
         .collect();
-    collapse(problems, &site, &scans, base_path, template_dir)
+    collapse(problems, &site, &scans, base_path, template_file)
 }
 
 /// Checks only the outputs in `pages`, on a site whose outputs are `base`
@@ -59,7 +63,7 @@ pub fn verify_pages<'a>(
     overlay: &'a Outputs,
     pages: impl IntoIterator<Item = &'a str>,
     base_path: &str,
-    template_dir: &str,
+    template_file: TemplateFile,
 ) -> Vec<Diagnostic> {
     let bytes = |i: usize| {
         let path = site.path(i);
@@ -108,7 +112,7 @@ pub fn verify_pages<'a>(
         .par_iter()
         .map(|&i| (i, check_page(i, site, &scans, base_path)))
         .collect();
-    collapse(problems, site, &scans, base_path, template_dir)
+    collapse(problems, site, &scans, base_path, template_file)
 }
 
 fn is_html(path: &str) -> bool {
@@ -921,7 +925,7 @@ fn collapse<'a>(
     site: &Index,
     scans: &impl Scans<'a>,
     base_path: &str,
-    template_dir: &str,
+    template_file: TemplateFile,
 ) -> Vec<Diagnostic> {
     struct Seen {
         problem: Problem,
@@ -971,7 +975,7 @@ fn collapse<'a>(
                 } else {
                     String::new()
                 };
-                let file = format!("{template_dir}{}", crate::render::template_of(page));
+                let file = template_file(crate::render::template_of(page));
                 let message = format!("{} (on {page}{pages})", s.problem.message);
                 return Diagnostic::error(s.problem.code, &file, 0..0, message)
                     .with_hint(advice.clone());
@@ -1023,6 +1027,15 @@ mod tests {
     use lol_html::html_content::{Element, TextType};
     use lol_html::{HtmlRewriter, Settings, doc_text, element};
 
+    /// Names a template as the built-in theme's source folder would.
+    fn theme_file(name: &str) -> String {
+        format!("themes/default/templates/{name}")
+    }
+
+    fn t(name: &str) -> String {
+        format!("t/{name}")
+    }
+
     /// Verifies a site of `(output path, HTML)` pairs; one line per diagnostic.
     fn check(files: &[(&str, &str)], base_path: &str) -> Vec<String> {
         let outputs = Outputs {
@@ -1031,7 +1044,7 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
                 .collect(),
         };
-        verify(&outputs, base_path, "themes/default/templates/")
+        verify(&outputs, base_path, &theme_file)
             .iter()
             // The accessibility gate has tests of its own, below.
             .filter(|d| d.code != Code::Accessibility)
@@ -1286,7 +1299,7 @@ mod tests {
         ]);
         let mut index = Index::new(&base);
         let home_only = |index: &Index| -> Vec<String> {
-            verify_pages(index, &base, &Outputs::default(), ["index.html"], "/", "t/")
+            verify_pages(index, &base, &Outputs::default(), ["index.html"], "/", &t)
                 .iter()
                 .filter(|d| d.code != Code::Accessibility)
                 .map(|d| format!("{} {}", d.code.as_str(), d.message))
@@ -1312,7 +1325,7 @@ mod tests {
         assert_eq!(home_only(&index), Vec::<String>::new());
         // A page the base lacks is checked from the overlay.
         let overlay = outputs(&[("about/index.html", &page("<h2 id=people>T</h2>"))]);
-        let found: Vec<Code> = verify_pages(&index, &base, &overlay, ["index.html"], "/", "t/")
+        let found: Vec<Code> = verify_pages(&index, &base, &overlay, ["index.html"], "/", &t)
             .iter()
             .map(|d| d.code)
             .filter(|&code| code != Code::Accessibility)
@@ -1353,7 +1366,7 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
                 .collect(),
         };
-        verify(&outputs, "/", "themes/default/templates/")
+        verify(&outputs, "/", &theme_file)
             .iter()
             .filter(|d| d.code == Code::Accessibility)
             .map(|d| format!("{}: {}", d.file, d.message))

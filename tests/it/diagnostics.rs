@@ -1,7 +1,7 @@
 //! Bad input: each gives exit 1, a diagnostic at the right file and line, and
 //! never a panic. Snapshots hold the exact text a user sees.
 
-use crate::support::{ARTICLE, Site};
+use crate::support::{ARTICLE, SITE_TOML, Site, built_in};
 
 /// Runs `check` on a one-article site whose article is `text`.
 fn check_article(text: &str) -> (Vec<(String, String, u64, u64)>, String) {
@@ -83,8 +83,12 @@ fn invalid_utf8() {
 
 #[test]
 fn missing_template() {
-    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nHi.\n"));
-    std::fs::remove_file(site.path().join("themes/default/templates/article.html")).unwrap();
+    // A theme of the site's own that lacks a template the built-in one has.
+    let site = Site::new(&format!(
+        "//- site.toml\n{SITE_TOML}theme = \"mine\"\n//- articles/a.md\n{ARTICLE}\nHi.\n"
+    ));
+    site.copy_default_theme("mine");
+    std::fs::remove_file(site.path().join("themes/mine/templates/article.html")).unwrap();
     let run = site.build();
     run.failure();
     assert!(
@@ -100,13 +104,13 @@ fn missing_template() {
 fn template_syntax_error_names_the_template_line() {
     let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nHi.\n"));
     site.write(
-        "themes/default/templates/page.html",
+        "templates/page.html",
         "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
     );
     let json = site.check_json();
     assert_eq!(json.len(), 1, "{json:?}");
     assert_eq!(json[0].0, "template");
-    assert_eq!(json[0].1, "themes/default/templates/page.html");
+    assert_eq!(json[0].1, "templates/page.html");
     assert_eq!(json[0].2, 4);
 }
 
@@ -115,17 +119,9 @@ fn template_render_error_names_the_template_and_page() {
     let site = Site::new(&format!(
         "//- articles/a.md\n{ARTICLE}\nHi.\n//- articles/b.md\n{ARTICLE}\nHo.\n"
     ));
-    site.write("themes/default/templates/article.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.no_such_key }}</h1>\n{% endblock %}\n");
+    site.write("templates/article.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.no_such_key }}</h1>\n{% endblock %}\n");
     let json = site.check_json();
-    assert_eq!(
-        json,
-        [d(
-            "template",
-            "themes/default/templates/article.html",
-            3,
-            13
-        )]
-    );
+    assert_eq!(json, [d("template", "templates/article.html", 3, 13)]);
     // `check` renders a sample of pages; `build` renders them all and counts.
     let run = site.run(&["check"]);
     assert!(
@@ -152,7 +148,7 @@ fn a_glossary_note_that_fails_to_render_is_a_template_error() {
     ));
     site.run(&["check"]).success();
     site.write(
-        "themes/default/templates/partials/term.html",
+        "templates/partials/term.html",
         "<span>\n{{ term.no_such_key }}</span>\n",
     );
     for command in ["check", "build"] {
@@ -191,11 +187,11 @@ Ho.
 "
         ),
     );
-    let template = site.read("themes/default/templates/article.html").replace(
+    let template = built_in("templates/article.html").replace(
         "{% block main %}",
         "{% block main %}{% if page.slug == \"z\" %}<a href=\"/nowhere/\">x</a>{% endif %}",
     );
-    site.write("themes/default/templates/article.html", &template);
+    site.write("templates/article.html", &template);
     site.run(&["check"]).success();
     let run = site.run(&["build"]);
     run.failure();
@@ -216,10 +212,10 @@ Ho.
         ARTICLE.replace("[\"bones\"]", "[\"walking\"]")
     ));
     site.run(&["check"]).success();
-    let template = site.read("themes/default/templates/topic.html");
+    let template = built_in("templates/topic.html");
     let broken = template.replacen("<h1", "<a href=\"/nowhere/\">x</a><h1", 1);
     assert_ne!(broken, template);
-    site.write("themes/default/templates/topic.html", &broken);
+    site.write("templates/topic.html", &broken);
     let run = site.run(&["check"]);
     run.failure();
     assert!(

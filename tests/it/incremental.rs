@@ -7,7 +7,7 @@ use std::path::Path;
 use osteon::project::{Project, Rebuild};
 use osteon::{Options, compile, load};
 
-use crate::support::{ARTICLE, Site};
+use crate::support::{ARTICLE, Site, built_in};
 
 fn options(site: &Site) -> Options {
     Options {
@@ -159,13 +159,21 @@ fn a_sequence_of_edits_gives_what_a_cold_build_gives() {
     assert!(r.ok);
     assert_same_as_cold(&site, &project);
 
-    // A template edit rebuilds everything.
-    let base = site.read("themes/default/templates/base.html");
+    // A template edit rebuilds everything: the site's override appearing,
+    // then changing.
+    let base = built_in("templates/base.html");
     site.write(
-        "themes/default/templates/base.html",
+        "templates/base.html",
         &base.replace("<body>", "<body class=\"edited\">"),
     );
-    let r = rebuild(&mut project, &site, &["themes/default/templates/base.html"]);
+    let r = rebuild(&mut project, &site, &["templates/base.html"]);
+    assert!(r.ok && r.changed.len() > 5, "{r:?}");
+    assert_same_as_cold(&site, &project);
+    site.write(
+        "templates/base.html",
+        &base.replace("<body>", "<body class=\"edited again\">"),
+    );
+    let r = rebuild(&mut project, &site, &["templates/base.html"]);
     assert!(r.ok && r.changed.len() > 5, "{r:?}");
     assert_same_as_cold(&site, &project);
 }

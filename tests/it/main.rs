@@ -10,3 +10,4 @@ mod links;
 mod publishing;
 mod serve;
 mod support;
+mod theme;

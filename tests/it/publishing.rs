@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::support::{ARTICLE, Run, SITE_TOML, Site};
+use crate::support::{ARTICLE, Run, SITE_TOML, Site, built_in};
 
 fn run_on(site: &Site, today: &str, args: &[&str]) -> Run {
     site.run_with_env(args, &[("OSTEON_TODAY", today)])
@@ -377,15 +377,15 @@ fn check_atom(xml: &str) {
 #[test]
 fn a_template_that_fails_the_accessibility_gate_is_named() {
     let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nText.\n"));
-    let article = site.read("themes/default/templates/article.html");
+    let article = built_in("templates/article.html");
     // A template that writes a second h1 on every article.
     site.write(
-        "themes/default/templates/article.html",
+        "templates/article.html",
         &article.replacen("{% block main %}", "{% block main %}<h1>Extra</h1>", 1),
     );
     let json = site.check_json();
     assert_eq!(json.len(), 1, "{json:?}");
     assert_eq!(json[0].0, "accessibility");
-    assert_eq!(json[0].1, "themes/default/templates/article.html");
+    assert_eq!(json[0].1, "templates/article.html");
     site.build().failure();
 }

@@ -727,3 +727,31 @@ fn a_site_under_a_sub_folder_is_served_under_it() {
     assert_eq!(server.get("/bones/").status, 200);
     assert_eq!(server.get("/articles/bones/").status, 404);
 }
+
+#[test]
+fn an_edit_to_a_template_override_reloads_like_a_theme_edit() {
+    // templates/ does not exist at the start: its creation is seen, then it
+    // is watched like the theme.
+    let site = small_site();
+    assert!(!site.path().join("templates").exists());
+    let server = Server::start(&site);
+    let partial = |marker: &str| {
+        format!(
+            "<nav class=\"{marker}\" aria-label=\"Breadcrumb\"><a href=\"{{{{ site.base_path }}}}\">Home</a></nav>\n"
+        )
+    };
+    site.write(
+        "templates/partials/breadcrumbs.html",
+        &partial("crumbs-one"),
+    );
+    server.wait_for("/articles/bones/", "the override", |r| {
+        r.text().contains("crumbs-one")
+    });
+    site.write(
+        "templates/partials/breadcrumbs.html",
+        &partial("crumbs-two"),
+    );
+    server.wait_for("/articles/bones/", "the edited override", |r| {
+        r.text().contains("crumbs-two")
+    });
+}

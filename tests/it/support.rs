@@ -16,15 +16,14 @@ pub const ARTICLE: &str = "+++\ntitle = \"A\"\ndescription = \"D.\"\nreviewed = 
 pub const SITE_TOML: &str = "title = \"Test site\"\nbase_url = \"https://example.org/\"\nlanguage = \"en-GB\"\nnotice = \"For education only.\"\n";
 
 impl Site {
-    /// Writes the fixture. Unless it has its own `site.toml` or theme, the
-    /// default ones are added, so a fixture holds only what its test is about.
+    /// Writes the fixture. Unless it has its own `site.toml`, the default
+    /// one is added, so a fixture holds only what its test is about. The
+    /// theme is the one built into osteon.
     pub fn new(fixture: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let mut has_config = false;
-        let mut has_theme = false;
         for (path, text) in files(fixture) {
             has_config |= path == "site.toml";
-            has_theme |= path.starts_with("themes/");
             write(&dir.path().join(&path), &text);
         }
         if !has_config {
@@ -40,13 +39,16 @@ impl Site {
                 );
             }
         }
-        if !has_theme {
-            copy_dir(
-                &repo().join("themes/default"),
-                &dir.path().join("themes/default"),
-            );
-        }
         Site { dir }
+    }
+
+    /// Copies the built-in theme's source to `themes/NAME/`, as a publisher
+    /// starting a theme of their own would.
+    pub fn copy_default_theme(&self, name: &str) {
+        copy_dir(
+            &repo().join("themes/default"),
+            &self.path().join("themes").join(name),
+        );
     }
 
     pub fn path(&self) -> &Path {
@@ -155,6 +157,13 @@ impl Run {
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file of the built-in theme (`templates/article.html`), as its source in
+/// the repository holds it: the start of a site's override.
+pub fn built_in(path: &str) -> String {
+    let path = repo().join("themes/default").join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn files(fixture: &str) -> Vec<(String, String)> {
