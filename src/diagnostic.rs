@@ -40,6 +40,9 @@ pub enum Code {
     Accessibility,
     /// (warning) The body's reading grade is above `max_reading_grade`.
     ReadingLevel,
+    /// Text that `osteon new` wrote for the author to replace (`TODO: …`),
+    /// on a page being published.
+    Placeholder,
 }
 
 impl Code {
@@ -59,6 +62,7 @@ impl Code {
             Code::Slug => "slug",
             Code::Accessibility => "accessibility",
             Code::ReadingLevel => "reading-level",
+            Code::Placeholder => "placeholder",
         }
     }
 }

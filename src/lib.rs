@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod diagnostic;
+pub mod init;
 pub mod load;
 pub mod machine;
 pub mod markdown;
@@ -14,6 +15,7 @@ pub mod meta;
 pub mod minify;
 pub mod new;
 pub mod parse;
+pub mod placeholder;
 pub mod project;
 pub mod publishing;
 pub mod readability;

@@ -27,6 +27,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a new site that checks clean into DIR (created if missing; refused if not empty).
+    Init {
+        /// The folder for the new site.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Build the site into the output folder (nothing is written if there are errors).
     Build {
         /// The site folder.
@@ -74,7 +80,7 @@ enum Command {
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
-    /// Create a new article or glossary entry with valid front matter.
+    /// Create a new draft article, glossary entry or page, with placeholders to replace.
     New {
         #[arg(value_enum)]
         kind: Kind,
@@ -94,6 +100,7 @@ enum Format {
 enum Kind {
     Article,
     Glossary,
+    Page,
 }
 
 fn main() -> ExitCode {
@@ -226,12 +233,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let section = match kind {
                 Kind::Article => Section::Article,
                 Kind::Glossary => Section::Glossary,
+                Kind::Page => Section::Page,
             };
             let today = jiff::Zoned::now().date().to_string();
             let path = osteon::new::create(&root, section, &slug, &today)?;
             eprintln!(
-                "created {} (a draft: remove `draft = true` to publish it)",
-                path.display()
+                "created {} (a draft: replace each `{}` placeholder, then remove `draft = true` to publish it)",
+                path.display(),
+                osteon::placeholder::MARKER
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            let today = match today()? {
+                Some(date) => date.0,
+                None => jiff::Zoned::now().date(),
+            };
+            let written = osteon::init::init(&dir, today)?;
+            eprintln!(
+                "created a new site in {} ({} files)
+
+{}",
+                dir.display(),
+                written.len(),
+                osteon::init::next_steps(&dir)
             );
             Ok(ExitCode::SUCCESS)
         }

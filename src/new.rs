@@ -1,4 +1,6 @@
-//! `osteon new article|glossary SLUG`: a new source file with valid front matter.
+//! `osteon new article|glossary|page SLUG`: a new draft with valid front
+//! matter and placeholders (see [`crate::placeholder`]) for the author to
+//! replace; publishing refuses the page while any remains.
 
 use std::path::{Path, PathBuf};
 
@@ -6,8 +8,18 @@ use anyhow::Context as _;
 
 use crate::load::Section;
 
-/// Creates `articles/SLUG.md` or `glossary/SLUG.md` under `root`, never
-/// overwriting an existing file. `today` is the review date to start from.
+/// What each kind of file starts as: `{title}` and `{today}` are filled in.
+fn template(section: Section) -> &'static str {
+    match section {
+        Section::Article => include_str!("new/article.md"),
+        Section::Glossary => include_str!("new/glossary.md"),
+        Section::Page => include_str!("new/page.md"),
+    }
+}
+
+/// Creates `articles/SLUG.md`, `glossary/SLUG.md` or `pages/SLUG.md` under
+/// `root`, never overwriting an existing file. `today` is the review date to
+/// start from.
 pub fn create(root: &Path, section: Section, slug: &str, today: &str) -> anyhow::Result<PathBuf> {
     anyhow::ensure!(
         !slug.is_empty()
@@ -18,18 +30,61 @@ pub fn create(root: &Path, section: Section, slug: &str, today: &str) -> anyhow:
     );
     let path = root.join(section.dir()).join(format!("{slug}.md"));
     anyhow::ensure!(!path.exists(), "{} already exists", path.display());
-    let title = slug.replace('-', " ");
-    let title = title[..1].to_uppercase() + &title[1..];
-    let text = match section {
-        Section::Article => format!(
-            "+++\ntitle = \"{title}\"\ndescription = \"One sentence for search results and link previews.\"\nreviewed = {today}\ntopics = []\ndraft = true\n+++\n\n## First section\n\nWrite here.\n"
-        ),
-        Section::Glossary => format!(
-            "+++\nterm = \"{title}\"\nsummary = \"One plain-language sentence: what the word means.\"\ndraft = true\n+++\n\nA short explanation.\n"
-        ),
-        Section::Page => format!("+++\ntitle = \"{title}\"\ndescription = \"\"\n+++\n"),
-    };
+    let text = template(section)
+        .replace("{title}", &title(slug))
+        .replace("{today}", today);
     std::fs::create_dir_all(path.parent().expect("has a parent"))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
+}
+
+/// `bone-density` → `Bone density`.
+fn title(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceFile;
+    use crate::markdown::Output;
+    use crate::parse::parse_page;
+    use crate::placeholder;
+
+    /// Each kind parses as it is written, and every text the author must
+    /// write is a placeholder.
+    #[test]
+    fn every_kind_parses_and_holds_placeholders() {
+        for section in Section::ALL {
+            let text = template(section)
+                .replace("{title}", &title("bone-density"))
+                .replace("{today}", "2026-10-01");
+            let file = SourceFile {
+                path: format!("{}/bone-density.md", section.dir()),
+                text,
+            };
+            let (page, problems) = parse_page(
+                &file,
+                "/",
+                Output {
+                    html: false,
+                    stats: false,
+                },
+            );
+            assert!(problems.is_empty(), "{section:?}: {problems:?}");
+            let page = page.expect("parses");
+            assert!(page.meta.draft(), "{section:?}");
+            assert_eq!(page.meta.title(), "Bone density");
+            let found = placeholder::find(&file.text);
+            assert!(found.len() >= 2, "{section:?}: {found:?}");
+            assert!(
+                page.meta.description().starts_with(placeholder::MARKER),
+                "{section:?}"
+            );
+        }
+    }
 }

@@ -326,7 +326,7 @@ impl Project {
         self.site().map(|site| site.parsed.config.base_path())
     }
 
-    /// Runs the publishing checks on every article, judged on today's date.
+    /// Runs the publishing checks on every page, judged on today's date.
     fn judge_all(&mut self) {
         self.publishing_problems.clear();
         let today = self.options.today();
@@ -343,7 +343,7 @@ impl Project {
         }
     }
 
-    /// Runs the publishing checks on the articles at `paths` alone.
+    /// Runs the publishing checks on the pages at `paths` alone.
     fn judge(&mut self, paths: &[String]) {
         let Some(site) = self.resolver.as_ref().map(Resolver::site) else {
             return;
@@ -363,9 +363,6 @@ impl Project {
             else {
                 continue;
             };
-            if !matches!(page.meta, Meta::Article(_)) {
-                continue;
-            }
             let problems = publishing::check_page(page, &self.sources.content[at].text, &policy);
             if !problems.is_empty() {
                 self.publishing_problems.insert(path.clone(), problems);

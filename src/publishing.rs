@@ -1,5 +1,6 @@
 //! Publishing checks for health content: overdue clinical reviews and reading
-//! level, as warnings at build and check, and the per-article report.
+//! level, as warnings at build and check, placeholders left on a published
+//! page, as errors, and the per-article report.
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
 use crate::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig};
 use crate::parse::{Meta, Page};
+use crate::placeholder;
 use crate::resolve::Site;
 
 /// The rules an article is held to, and the date they are judged on.
@@ -60,7 +62,8 @@ fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
     0..0
 }
 
-/// The review-date and reading-level warnings of every article.
+/// The placeholders of every published page and the review-date and
+/// reading-level warnings of every article.
 pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic> {
     let texts: HashMap<&str, &str> = sources
         .content
@@ -76,9 +79,10 @@ pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic>
         .collect()
 }
 
-/// The warnings of one page, whose source text is `text`.
+/// The problems of one page, whose source text is `text`: its placeholders,
+/// and for an article the review and reading-level warnings.
 pub fn check_page(page: &Page, text: &str, policy: &Policy) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = placeholders(&page.path, text);
     let Meta::Article(meta) = &page.meta else {
         return out;
     };
@@ -131,6 +135,25 @@ pub fn check_page(page: &Page, text: &str, policy: &Policy) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// A page being published that still holds text `osteon new` wrote for its
+/// author to replace: an error at each placeholder. Drafts that are not
+/// published are never checked, so they may keep theirs.
+fn placeholders(path: &str, text: &str) -> Vec<Diagnostic> {
+    placeholder::find(text)
+        .into_iter()
+        .map(|span| {
+            let message = format!(
+                "`{}` is a placeholder, still to be replaced",
+                placeholder::name(&text[span.clone()])
+            );
+            Diagnostic::error(Code::Placeholder, path, span, message).with_hint(format!(
+                "write the real text in its place; text starting with `{}` is never published, except in a draft",
+                placeholder::MARKER
+            ))
+        })
+        .collect()
 }
 
 /// One row of `osteon report`.

@@ -1,4 +1,5 @@
-//! The shipped site in a real browser: `tests/browser/check.mjs` runs axe-core
+//! The shipped site, and the site `osteon init` writes, in a real browser:
+//! `tests/browser/check.mjs` runs axe-core
 //! in headless Chromium over every page (light and dark, 320 px wide, keyboard
 //! checks of the skip link and the glossary notes) and the Nu HTML Checker.
 //!
@@ -7,6 +8,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::{Mutex, PoisonError};
 
 use crate::support::repo;
 
@@ -40,8 +42,34 @@ fn missing_tool(repo: &Path) -> Option<String> {
     None
 }
 
+/// One browser at a time: the machine has two cores.
+static BROWSER: Mutex<()> = Mutex::new(());
+
 #[test]
 fn every_page_passes_axe_vnu_and_the_keyboard_checks_in_chromium() {
+    check_in_browser(&repo());
+}
+
+/// What `osteon init` writes is held to the same checks as the shipped site.
+#[test]
+fn every_page_of_a_new_site_passes_the_same_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("my-site");
+    let init = Command::new(env!("CARGO_BIN_EXE_osteon"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    check_in_browser(&site);
+}
+
+/// Builds the site at `root` and runs `tests/browser/check.mjs` over it.
+fn check_in_browser(root: &Path) {
     let repo = repo();
     if let Some(why) = missing_tool(&repo) {
         assert!(
@@ -51,11 +79,12 @@ fn every_page_passes_axe_vnu_and_the_keyboard_checks_in_chromium() {
         eprintln!("skipping the browser test: {why}");
         return;
     }
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(PoisonError::into_inner);
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let build = Command::new(env!("CARGO_BIN_EXE_osteon"))
         .args(["build", "--root"])
-        .arg(&repo)
+        .arg(root)
         .arg("--output")
         .arg(&site)
         .output()

@@ -158,26 +158,6 @@ fn base_url_with_a_sub_folder_prefixes_every_link() {
     assert!(article.contains(r#"href="/bones/style."#), "{article}");
 }
 
-#[test]
-fn new_creates_a_draft_with_valid_front_matter() {
-    let site = small_site();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_osteon"))
-        .args(["new", "article", "hip-fractures", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(run.status.success());
-    let text = site.read("articles/hip-fractures.md");
-    assert!(text.contains("draft = true"));
-    site.run(&["check"]).success();
-    site.run(&["build", "--drafts"]).success();
-    assert!(
-        site.path()
-            .join("public/articles/hip-fractures/index.html")
-            .exists()
-    );
-}
-
 /// Each page numbers its glossary notes from one, whatever other pages hold:
 /// a note renders once per term and number, not once per term.
 #[test]

@@ -526,3 +526,33 @@ fn deleting_a_page_linked_to_only_from_output_breaks_its_linkers_until_fixed() {
     assert!(r.ok, "{:?}", project.diagnostics());
     assert_same_as_cold(&site, &project);
 }
+
+#[test]
+fn a_placeholder_saved_on_any_kind_of_page_is_reported_as_check_reports_it() {
+    let site = fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    let good = project.outputs().clone();
+    for (path, text) in [
+        (
+            "glossary/t.md",
+            "+++\nterm = \"T\"\nsummary = \"TODO: a summary.\"\n+++\nSee [a](../articles/a.md).\n",
+        ),
+        (
+            "pages/about.md",
+            "+++\ntitle = \"About\"\ndescription = \"D.\"\n+++\n\nTODO: write this.\n",
+        ),
+    ] {
+        let before = site.read(path);
+        site.write(path, text);
+        assert_rejected(
+            &mut project,
+            &site,
+            &[path],
+            &[("placeholder", path)],
+            &good,
+        );
+        site.write(path, &before);
+        assert!(rebuild(&mut project, &site, &[path]).ok);
+        assert_same_as_cold(&site, &project);
+    }
+}
