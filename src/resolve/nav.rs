@@ -260,8 +260,8 @@ fn checked(
             None
         }
     };
-    let item = path.filter(|_| problems.is_empty());
-    (item.map(|path| self::item(name, &path)), problems)
+    let made = path.filter(|_| problems.is_empty());
+    (made.map(|path| item(name, &path)), problems)
 }
 
 /// The URL path of a page osteon makes: `/`, `/glossary/`, `/topics/` or a
