@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 use crate::load::Section;
 use crate::meta::{Date, SiteConfig};
 use crate::parse::{Meta, Page};
+use crate::resolve::Topics;
 use crate::url;
 
 /// The absolute URL of a page.
@@ -19,8 +20,9 @@ pub fn permalink(config: &SiteConfig, page: &Page) -> String {
 }
 
 /// JSON-LD for a page: `MedicalWebPage` for articles, `DefinedTerm` for
-/// glossary entries, `WebPage` for the rest.
-pub fn page_jsonld(config: &SiteConfig, page: &Page) -> String {
+/// glossary entries, `WebPage` for the rest. An article is `about` its
+/// topics, each once, by the name the site shows.
+pub fn page_jsonld(config: &SiteConfig, page: &Page, topics: &Topics) -> String {
     let link = permalink(config, page);
     let value = match &page.meta {
         Meta::Article(m) => json!({
@@ -31,7 +33,7 @@ pub fn page_jsonld(config: &SiteConfig, page: &Page) -> String {
             "url": link,
             "lastReviewed": m.reviewed.to_string(),
             "inLanguage": config.language,
-            "about": m.topics.iter().map(|t| json!({ "@type": "Thing", "name": t })).collect::<Vec<_>>(),
+            "about": topics.of(page).iter().map(|(_, t)| json!({ "@type": "Thing", "name": t })).collect::<Vec<_>>(),
             "publisher": { "@type": "Organization", "name": config.title, "url": config.base_url() },
         }),
         Meta::Glossary(_) => {
@@ -95,7 +97,7 @@ fn xml_escape(text: &str) -> String {
 }
 
 /// `sitemap.xml`: every published page and index; articles carry their
-/// review date as `lastmod`.
+/// review date as `lastmod`. A draft previewed with `--drafts` is left out.
 pub fn sitemap(config: &SiteConfig, pages: &[Arc<Page>], index_urls: &[String]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -107,7 +109,7 @@ pub fn sitemap(config: &SiteConfig, pages: &[Arc<Page>], index_urls: &[String]) 
             xml_escape(&format!("{base}{path}"))
         ));
     }
-    for page in pages {
+    for page in pages.iter().filter(|p| !p.meta.draft()) {
         let loc = xml_escape(&permalink(config, page));
         match &page.meta {
             Meta::Article(m) => out.push_str(&format!(
@@ -132,12 +134,13 @@ fn atom_date(date: &Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
-/// An Atom feed of the articles, newest review first.
+/// An Atom feed of the articles, newest review first; drafts previewed with
+/// `--drafts` are left out.
 pub fn atom(config: &SiteConfig, pages: &[Arc<Page>]) -> String {
     let mut articles: Vec<(&Page, &crate::meta::ArticleMeta)> = pages
         .iter()
         .filter_map(|p| match &p.meta {
-            Meta::Article(m) if p.section == Section::Article => Some((&**p, m)),
+            Meta::Article(m) if p.section == Section::Article && !m.draft => Some((&**p, m)),
             _ => None,
         })
         .collect();

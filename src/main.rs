@@ -57,6 +57,9 @@ enum Command {
         root: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Check drafts too, as `build --drafts` publishes them.
+        #[arg(long)]
+        drafts: bool,
         /// Treat warnings (overdue reviews, reading level) as errors.
         #[arg(long)]
         strict: bool,
@@ -79,6 +82,9 @@ enum Command {
         /// The port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Preview drafts too, each marked with a "Draft" banner.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a new draft article, glossary entry or page, with placeholders to replace.
     New {
@@ -163,10 +169,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check {
             root,
             format,
+            drafts,
             strict,
         } => {
             let options = Options {
                 root,
+                drafts,
                 strict,
                 today: today()?,
                 ..Options::default()
@@ -204,11 +212,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let _ = std::io::stdout().write_all(text.as_bytes());
             Ok(exit(&report))
         }
-        Command::Serve { root, bind, port } => {
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+        } => {
             small_pages_only();
             let config = osteon::serve::Config {
                 options: Options {
                     root,
+                    drafts,
                     today: today()?,
                     ..Options::default()
                 },

@@ -96,6 +96,36 @@ pub struct SiteConfig {
     /// Months a review lasts when an article has no `review_due` (default 12).
     #[serde(default)]
     pub review_limit_months: Option<u32>,
+    /// `[[menu.main]]` and `[[menu.footer]]`; a menu left out is made from
+    /// the pages the site has (see `resolve::menus`).
+    #[serde(default)]
+    pub menu: MenuConfig,
+    /// `[topics]`: the name each topic slug is shown with, when the first
+    /// spelling in the articles is not the one wanted.
+    #[serde(default)]
+    pub topics: std::collections::BTreeMap<toml::Spanned<String>, String>,
+}
+
+/// The `[menu]` table of `site.toml`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuConfig {
+    /// `None` when not written: the theme's default is used. An empty list
+    /// is a menu with no items.
+    pub main: Option<Vec<MenuEntry>>,
+    pub footer: Option<Vec<MenuEntry>>,
+}
+
+/// One `[[menu.main]]` or `[[menu.footer]]` entry: the text a reader sees and
+/// the page it links to, named by its source path (`pages/about.md`) or, for
+/// the pages osteon makes, by URL (`/`, `/glossary/`, `/topics/`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuEntry {
+    /// The link text. Both fields keep their place in `site.toml`, so a
+    /// problem is reported on its line.
+    pub name: toml::Spanned<String>,
+    pub page: toml::Spanned<String>,
 }
 
 /// `max_reading_grade`: a number limits the Flesch–Kincaid grade (as it
@@ -135,6 +165,18 @@ fn reading_limits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ReadingLimit
         }
     }
     d.deserialize_any(Limits).map(Some)
+}
+
+/// Topics, each with a letter or digit to make its page's slug from.
+fn topic_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    use serde::de::Error;
+    let topics = Vec::<String>::deserialize(d)?;
+    match topics.iter().find(|t| crate::url::topic_slug(t).is_empty()) {
+        Some(bad) => Err(D::Error::custom(format!(
+            "the topic `{bad}` has no letter or digit to name its page by"
+        ))),
+        None => Ok(topics),
+    }
 }
 
 fn default_theme() -> String {
@@ -181,6 +223,9 @@ pub struct ArticleMeta {
     pub description: String,
     pub reviewed: Date,
     pub review_due: Option<Date>,
+    /// Optional: an article without topics is still listed on the home page
+    /// and in the feed. Spellings with one slug are one topic.
+    #[serde(default, deserialize_with = "topic_names")]
     pub topics: Vec<String>,
     #[serde(default)]
     pub draft: bool,

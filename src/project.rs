@@ -225,6 +225,7 @@ impl Project {
         let site = self.site().expect("checked by the caller");
         let output = parse::output_for(Some(&site.parsed.config), SERVED);
         let before: Vec<Before> = paths.iter().map(|p| Before::of(site, p)).collect();
+        let nav_before = nav(site);
         let mut changes = Vec::with_capacity(paths.len());
         for path in paths {
             let (file, mut problems) = load::reload_content(&self.options.root, path);
@@ -250,7 +251,11 @@ impl Project {
         let resolver = self.resolver.as_mut().expect("checked by the caller");
         resolver.update(changes);
         self.judge(paths);
-        if self.pending_all {
+        // Every page shows the menus and the topic names: an edit that
+        // changes them (a page a menu shows appears, a topic's first spelling
+        // changes) renders everything, as a template edit does.
+        let nav_changed = self.site().is_some_and(|site| nav(site) != nav_before);
+        if self.pending_all || nav_changed {
             return Ok(self.render_all());
         }
         let resolver = self.resolver.as_ref().expect("checked by the caller");
@@ -524,6 +529,13 @@ impl Project {
     pub fn options(&self) -> &Options {
         &self.options
     }
+}
+
+/// What every page shows of the whole site: the menus and each topic's name.
+fn nav(site: &Site) -> (crate::resolve::Menus, Vec<(String, String)>) {
+    let topics = site.topics.iter();
+    let names = topics.map(|(slug, name)| (slug.to_string(), name.to_string()));
+    (site.menus.clone(), names.collect())
 }
 
 /// What an edited page showed other pages before the edit: its front matter

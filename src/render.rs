@@ -15,11 +15,11 @@ use crate::data::Data;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::{Section, Sources};
 use crate::machine;
-use crate::markdown::{Output, Segment, Target, slugify};
+use crate::markdown::{Output, Segment, Target};
 use crate::meta::{Date, SiteConfig};
 use crate::minify;
 use crate::parse::{self, Meta, Page};
-use crate::resolve::Site;
+use crate::resolve::{MenuItem, Site};
 use crate::url;
 
 /// The rendered site: output path → bytes, in a stable order.
@@ -29,13 +29,14 @@ pub struct Outputs {
 }
 
 /// Templates every theme must have, and what each renders.
-pub const REQUIRED: [&str; 7] = [
+pub const REQUIRED: [&str; 8] = [
     "home.html",
     "article.html",
     "glossary-entry.html",
     "glossary-index.html",
     "page.html",
     "topic.html",
+    "topics.html",
     "404.html",
 ];
 
@@ -111,6 +112,7 @@ pub fn template_of(output: &str) -> &'static str {
         "index.html" => "home.html",
         "404.html" => "404.html",
         "glossary/index.html" => "glossary-index.html",
+        "topics/index.html" => "topics.html",
         _ if output.starts_with("articles/") => "article.html",
         _ if output.starts_with("glossary/") => "glossary-entry.html",
         _ if output.starts_with("topics/") => "topic.html",
@@ -296,7 +298,7 @@ fn card_fields(page: &Page, base_path: &str) -> [(&'static str, Value); 4] {
 fn is_index(output: &str) -> bool {
     matches!(
         template_of(output),
-        "home.html" | "404.html" | "glossary-index.html" | "topic.html"
+        "home.html" | "404.html" | "glossary-index.html" | "topic.html" | "topics.html"
     )
 }
 
@@ -700,6 +702,11 @@ impl<'a> Renderer<'a> {
         let mut context = Context::new();
         context.insert_value("page", self.page_value(i, page));
         context.insert_value("content", Value::safe_string(&content));
+        self.insert_nav(
+            &mut context,
+            &url::of_source(&page.path, ""),
+            page.meta.draft(),
+        );
         let og_type = if page.section == Section::Article {
             "article"
         } else {
@@ -716,7 +723,7 @@ impl<'a> Renderer<'a> {
         );
         context.insert_value(
             "jsonld",
-            Value::safe_string(&machine::page_jsonld(self.config, page)),
+            Value::safe_string(&machine::page_jsonld(self.config, page, &self.site.topics)),
         );
         let html = self
             .theme
@@ -746,11 +753,35 @@ impl<'a> Renderer<'a> {
         ])
     }
 
-    fn topic_ref(&self, topic: &str) -> Value {
-        map([
-            ("name", topic.into()),
-            ("url", self.topic_url(&slugify(topic)).into()),
-        ])
+    fn topic_ref(&self, slug: &str, name: &str) -> Value {
+        map([("name", name.into()), ("url", self.topic_url(slug).into())])
+    }
+
+    /// What every template knows beside its page: `menu.main` and
+    /// `menu.footer`, lists of `{name, url, current}` where `current` marks the
+    /// page at `path` (its URL after the base path), and whether the page is
+    /// a draft published by `--drafts`, which shows a banner and asks search
+    /// engines not to index it.
+    fn insert_nav(&self, context: &mut Context, path: &str, draft: bool) {
+        let list = |items: &[MenuItem]| -> Value {
+            items
+                .iter()
+                .map(|item| {
+                    map([
+                        ("name", item.name.as_str().into()),
+                        ("url", format!("{}{}", self.base_path, item.path).into()),
+                        ("current", (item.path == path).into()),
+                    ])
+                })
+                .collect::<Vec<_>>()
+                .into()
+        };
+        let menus = &self.site.menus;
+        context.insert_value(
+            "menu",
+            map([("main", list(&menus.main)), ("footer", list(&menus.footer))]),
+        );
+        context.insert_value("draft", draft.into());
     }
 
     /// Everything a page template knows about its page.
@@ -785,7 +816,9 @@ impl<'a> Renderer<'a> {
                     .review_due
                     .as_ref()
                     .map_or(Value::none(), |d| self.date(d));
-                topics = m.topics.iter().map(|t| self.topic_ref(t)).collect();
+                topics = (self.site.topics.of(page).iter())
+                    .map(|(slug, name)| self.topic_ref(slug, name))
+                    .collect();
                 references = Value::from_serializable(&m.references);
             }
             Meta::Glossary(m) => aliases = m.aliases.clone(),
@@ -972,49 +1005,41 @@ impl<'a> Renderer<'a> {
         terms
             .sort_by_cached_key(|&i| (pages[i].meta.title().to_lowercase(), pages[i].path.clone()));
 
-        let topics_of = |i: usize| -> &[String] {
-            match &pages[i].meta {
-                Meta::Article(m) => &m.topics,
-                _ => &[],
-            }
-        };
-        // A site has a few topics and many articles: each topic's slug and
-        // link are made once.
-        let mut topic_refs: FxHashMap<&str, (String, Value)> = FxHashMap::default();
-        for &i in &articles {
-            for t in topics_of(i) {
-                topic_refs
-                    .entry(t)
-                    .or_insert_with(|| (slugify(t), self.topic_ref(t)));
-            }
-        }
+        // Topics are matched by slug and named by `resolve` (see
+        // `resolve::Topics`). A site has a few topics and many articles: each
+        // topic's link is made once.
+        let site_topics = &self.site.topics;
+        let topic_refs: FxHashMap<&str, Value> = site_topics
+            .iter()
+            .map(|(slug, name)| (slug, self.topic_ref(slug, name)))
+            .collect();
+        let article_topics: Vec<Vec<(String, &str)>> = articles
+            .par_iter()
+            .map(|&i| site_topics.of(&pages[i]))
+            .collect();
         // Each article's card, made once and shared by the home page and its topics.
         let cards: Vec<Value> = articles
             .par_iter()
-            .map(|&i| {
-                let topics: Vec<Value> = topics_of(i)
+            .zip(&article_topics)
+            .map(|(&i, topics)| {
+                let topics: Vec<Value> = topics
                     .iter()
-                    .map(|t| topic_refs[t.as_str()].1.clone())
+                    .map(|(slug, _)| topic_refs[slug.as_str()].clone())
                     .collect();
                 let [title, url, description, kind] = card_fields(&pages[i], &self.base_path);
                 map([title, url, description, kind, ("topics", topics.into())])
             })
             .collect();
-        // Topics written differently but with one slug are one topic, named
-        // as the first article in title order writes it.
-        let mut topics: BTreeMap<&str, (&str, Vec<Value>)> = BTreeMap::new();
-        for (&i, card) in articles.iter().zip(&cards) {
-            for t in topics_of(i) {
-                topics
-                    .entry(&topic_refs[t.as_str()].0)
-                    .or_insert_with(|| (t, Vec::new()))
-                    .1
-                    .push(card.clone());
+        let mut lists: FxHashMap<&str, Vec<Value>> = FxHashMap::default();
+        for (topics, card) in article_topics.iter().zip(&cards) {
+            for (slug, _) in topics {
+                lists.entry(slug).or_default().push(card.clone());
             }
         }
-        let topic_values: Vec<(String, String, Value)> = topics
-            .into_iter()
-            .map(|(slug, (name, list))| {
+        let topic_values: Vec<(String, String, Value)> = site_topics
+            .iter()
+            .map(|(slug, name)| {
+                let list = lists.remove(slug).unwrap_or_default();
                 let value = map([
                     ("name", name.into()),
                     ("slug", slug.into()),
@@ -1056,6 +1081,7 @@ impl<'a> Renderer<'a> {
         );
         base.insert_value("letters", letter_values.into());
         base.insert_value("terms", self.cards(&terms));
+        base.insert_value("pages", self.standalone_pages());
         let terms: Vec<&Page> = terms.iter().map(|&i| &*pages[i]).collect();
 
         // Contexts share `base`: tera's arrays and maps are reference-counted.
@@ -1064,6 +1090,7 @@ impl<'a> Renderer<'a> {
                 let mut context = base.clone();
                 context.insert_value("meta", self.meta(title, description, path, "website"));
                 context.insert_value("jsonld", Value::safe_string(&jsonld));
+                self.insert_nav(&mut context, path, false);
                 (template, context)
             };
         let config = self.config;
@@ -1071,6 +1098,7 @@ impl<'a> Renderer<'a> {
             "Plain-language meanings of the medical words used on {}.",
             config.title
         );
+        let topics_description = format!("Every topic on {}, with its articles.", config.title);
         let mut out = vec![
             (
                 "index.html".to_string(),
@@ -1102,6 +1130,16 @@ impl<'a> Renderer<'a> {
                     String::new(),
                 ),
             ),
+            (
+                "topics/index.html".to_string(),
+                index(
+                    "topics.html",
+                    "Topics",
+                    &topics_description,
+                    "topics/",
+                    String::new(),
+                ),
+            ),
         ];
         let mut placeholders = Vec::new();
         for (n, (slug, name, topic)) in topic_values.into_iter().enumerate() {
@@ -1122,6 +1160,7 @@ impl<'a> Renderer<'a> {
                 ),
             );
             context.insert_value("jsonld", Value::safe_string(""));
+            self.insert_nav(&mut context, &format!("topics/{slug}/"), false);
             out.push((path, ("topic.html", context)));
         }
         let mut rendered: Vec<_> = out
@@ -1133,6 +1172,19 @@ impl<'a> Renderer<'a> {
             .collect();
         rendered.append(&mut placeholders);
         rendered
+    }
+
+    /// The site's standalone pages (`pages/`) by source path, for index
+    /// templates that link to one only if the site has it:
+    /// `{% if "pages/about.md" in pages %}`.
+    fn standalone_pages(&self) -> Value {
+        let pages = self.site.pages();
+        let first = pages.partition_point(|p| p.path.as_str() < "pages/");
+        let standalone: BTreeMap<String, Value> = (first..pages.len())
+            .take_while(|&i| pages[i].section == Section::Page)
+            .map(|i| (pages[i].path.clone(), self.card(i)))
+            .collect();
+        Value::from(standalone)
     }
 
     /// The files of [`MACHINE_FILES`], in its order.

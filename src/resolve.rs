@@ -4,7 +4,10 @@
 //! [`Resolver`] does the work and keeps its indexes, so `serve` can update a
 //! resolved site in place: an edit re-checks the links of the changed pages and
 //! of the pages whose links can land differently because of it, nothing else.
-//! A build is the same code run once over every page.
+//! A build is the same code run once over every page. The site's topics and
+//! menus are resolved here too ([`nav`]), and kept current the same way.
+
+mod nav;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -18,6 +21,8 @@ use crate::markdown::{Link, Target};
 use crate::parse::{Page, Parsed};
 use crate::url;
 
+pub use nav::{MenuItem, Menus, Topics};
+
 /// The site as it will be published.
 #[derive(Clone, Debug)]
 pub struct Site {
@@ -27,6 +32,10 @@ pub struct Site {
     pub backlinks: Vec<Vec<usize>>,
     /// For each page, the pages it links to, in order of first link.
     pub outlinks: Vec<Vec<usize>>,
+    /// The topics of the published articles, by slug.
+    pub topics: Topics,
+    /// The menus every page shows, each entry a page the site has.
+    pub menus: Menus,
     index: FxHashMap<String, usize>,
 }
 
@@ -147,6 +156,8 @@ pub struct Resolver {
     drafts: HashSet<String>,
     /// The link problems of each published page that has some.
     problems: BTreeMap<String, Vec<Diagnostic>>,
+    /// Problems with the menus and `[topics]` of `site.toml`.
+    nav_problems: Vec<Diagnostic>,
     /// Link targets that are not published pages → the pages linking there.
     /// A page must be re-checked when such a target appears or changes.
     dangling: HashMap<String, BTreeSet<String>>,
@@ -166,20 +177,25 @@ impl Resolver {
         parsed.pages.sort_by(|a, b| a.path.cmp(&b.path));
         let n = parsed.pages.len();
         let index = index_of(&parsed.pages);
+        let topics = Topics::new(&parsed.config, &parsed.pages);
         let mut resolver = Resolver {
             site: Site {
                 parsed,
                 backlinks: vec![Vec::new(); n],
                 outlinks: vec![Vec::new(); n],
+                topics,
+                menus: Menus::default(),
                 index,
             },
             files,
             drafts,
             problems: BTreeMap::new(),
+            nav_problems: Vec::new(),
             dangling: HashMap::new(),
             dangles: HashMap::new(),
         };
         resolver.relink(&(0..n).collect::<Vec<_>>());
+        resolver.renavigate();
         resolver
     }
 
@@ -191,9 +207,18 @@ impl Resolver {
         self.site
     }
 
-    /// Every broken link and anchor, by page.
+    /// Every broken link and anchor, by page, then the menus' problems.
     pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.problems.values().flatten()
+        self.problems.values().flatten().chain(&self.nav_problems)
+    }
+
+    /// Resolves the menus and checks `[topics]` again: any edit can publish
+    /// or remove a page they name. A few lookups, so done after every edit.
+    fn renavigate(&mut self) {
+        let (menus, mut problems) = nav::menus(&self.site, &self.files, &self.drafts);
+        problems.extend(nav::unused_topic_names(&self.site));
+        self.site.menus = menus;
+        self.nav_problems = problems;
     }
 
     /// Applies edited sources and re-checks the links they can affect: their
@@ -240,6 +265,7 @@ impl Resolver {
             .filter_map(|p| self.site.position(p))
             .collect();
         self.relink(&pages);
+        self.renavigate();
     }
 
     /// Puts the changed pages in the site, in path order, and keeps every
@@ -249,7 +275,14 @@ impl Resolver {
         let mut added = Vec::new();
         for change in changes {
             let new = change.page.filter(|p| !self.drafts.contains(&p.path));
-            match (self.site.position(&change.path), new) {
+            let old = self.site.position(&change.path);
+            if let Some(i) = old {
+                self.site.topics.remove(&self.site.parsed.pages[i]);
+            }
+            if let Some(page) = &new {
+                self.site.topics.add(page);
+            }
+            match (old, new) {
                 (Some(i), Some(page)) => self.site.parsed.pages[i] = page,
                 (Some(i), None) => {
                     self.unlink(i);
@@ -599,7 +632,10 @@ mod tests {
         let sources = Sources {
             config: Some(SourceFile {
                 path: "site.toml".into(),
-                text: "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n"
+                // A menu entry and a topic name that edits below remove and restore.
+                text: "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n\
+                       [[menu.footer]]\nname = \"C\"\npage = \"articles/c.md\"\n\
+                       [topics]\nhealth = \"Health\"\n"
                     .into(),
             }),
             ..Sources::default()
@@ -637,6 +673,7 @@ mod tests {
         Vec<Vec<String>>,
         Vec<Vec<String>>,
         Vec<Diagnostic>,
+        (Menus, Vec<(String, String)>),
     );
 
     fn summary(r: &Resolver) -> Summary {
@@ -647,6 +684,13 @@ mod tests {
             site.outlinks.iter().map(|l| paths(l)).collect(),
             site.backlinks.iter().map(|l| paths(l)).collect(),
             r.problems().cloned().collect(),
+            (
+                site.menus.clone(),
+                site.topics
+                    .iter()
+                    .map(|(slug, name)| (slug.to_string(), name.to_string()))
+                    .collect(),
+            ),
         )
     }
 
@@ -695,6 +739,22 @@ mod tests {
                 Some("+++\nterm = \"X\"\nsummary = \"S.\"\n+++\nx\n".into()),
             ),
             ("articles/x.md", Some(article("Ex", "[c](c.md)"))),
+            // Topics: a new one, another spelling of it first in path order,
+            // then one named by `[topics]`.
+            (
+                "articles/x.md",
+                Some(
+                    article("Ex", "[c](c.md)")
+                        .replace("[\"bones\"]", "[\"Bone health\", \"bones\"]"),
+                ),
+            ),
+            (
+                "articles/a.md",
+                Some(
+                    article("Zed", "## Start\n\n[b](b.md#risks), [c](c.md), [x](x.md)")
+                        .replace("[\"bones\"]", "[\"bone-health\", \"health\"]"),
+                ),
+            ),
             // Deleted, drafted, unparsable, restored.
             ("articles/c.md", None),
             (

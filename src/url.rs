@@ -33,6 +33,23 @@ pub fn slug(path: &str) -> &str {
     name.strip_suffix(".md").unwrap_or(name)
 }
 
+/// The slug of a topic, which names its page: `Bone health`, `bone-health`
+/// and `bone health` are all `bone-health`. Letters and digits lower-cased;
+/// every run of anything else becomes one hyphen, none at either end.
+pub fn topic_slug(topic: &str) -> String {
+    let mut slug = String::with_capacity(topic.len());
+    for word in topic.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    slug
+}
+
 /// Joins a relative link to the folder of `from`, normalising `.` and `..`.
 /// Returns `None` when the path climbs above the site root.
 pub fn join(from: &str, relative: &str) -> Option<String> {
@@ -88,6 +105,20 @@ mod tests {
             "glossary/t-score/index.html"
         );
         assert_eq!(of_static("static/a/b.pdf", "/"), "/a/b.pdf");
+    }
+
+    #[test]
+    fn topic_spellings_share_a_slug() {
+        for spelling in [
+            "Bone health",
+            "bone-health",
+            "bone health",
+            " Bone_Health! ",
+        ] {
+            assert_eq!(topic_slug(spelling), "bone-health", "{spelling}");
+        }
+        assert_eq!(topic_slug("Ménopause"), "ménopause");
+        assert_eq!(topic_slug("?!"), "");
     }
 
     #[test]

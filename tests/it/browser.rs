@@ -108,3 +108,57 @@ fn check_in_browser(root: &Path) {
         "the browser checks failed:\n{stdout}{stderr}"
     );
 }
+
+/// A draft previewed with `--drafts` passes the same checks: its banner is
+/// read as text and has the contrast it needs in both colour schemes.
+#[test]
+fn a_draft_preview_passes_axe_vnu_and_the_keyboard_checks_in_chromium() {
+    let repo = repo();
+    if let Some(why) = missing_tool(&repo) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the browser test cannot run on CI: {why}"
+        );
+        eprintln!("skipping the browser test: {why}");
+        return;
+    }
+    let front = "+++\ntitle = \"TITLE\"\ndescription = \"D.\"\nreviewed = 2026-10-01\nreview_due = 2027-10-01\n";
+    let site = crate::support::Site::new(&format!(
+        "//- site.toml\ntitle = \"Test site\"\nbase_url = \"https://example.org/\"\nlanguage = \"en-GB\"\n\
+         notice = \"This page is for general education only.\"\n\
+         //- articles/published.md\n{}topics = [\"bones\"]\n+++\n\nWhat [calcium](../glossary/calcium.md) does.\n\
+         //- articles/soon.md\n{}draft = true\n+++\n\nWhat [calcium](../glossary/calcium.md) does next.\n\
+         //- glossary/calcium.md\n+++\nterm = \"Calcium\"\nsummary = \"A mineral that bones are made of.\"\n+++\n\nText.\n",
+        front.replace("TITLE", "Published"),
+        front.replace("TITLE", "Coming soon"),
+    ));
+    let out = site.path().join("preview");
+    let build = Command::new(env!("CARGO_BIN_EXE_osteon"))
+        .args(["build", "--drafts", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .env("OSTEON_TODAY", "2026-11-01")
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let draft = std::fs::read_to_string(out.join("articles/soon/index.html")).unwrap();
+    assert!(draft.contains("draft-banner"), "{draft}");
+    let check = Command::new("node")
+        .arg(repo.join("tests/browser/check.mjs"))
+        .arg(&out)
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    println!("{stdout}{stderr}");
+    assert!(
+        check.status.success(),
+        "the browser checks failed:\n{stdout}{stderr}"
+    );
+}

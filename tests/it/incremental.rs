@@ -556,3 +556,38 @@ fn a_placeholder_saved_on_any_kind_of_page_is_reported_as_check_reports_it() {
         assert_same_as_cold(&site, &project);
     }
 }
+
+#[test]
+fn an_edit_that_changes_the_menus_or_a_topic_name_renders_every_page() {
+    let site = fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    let pages = project.outputs().files.len();
+
+    // The default menus link to the about page only while it exists.
+    std::fs::remove_file(site.path().join("pages/about.md")).unwrap();
+    let r = rebuild(&mut project, &site, &["pages/about.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_eq!(r.rendered, pages - 1);
+    assert_same_as_cold(&site, &project);
+    site.write(
+        "pages/about.md",
+        "+++\ntitle = \"About\"\ndescription = \"D.\"\n+++\nText.\n",
+    );
+    assert!(rebuild(&mut project, &site, &["pages/about.md"]).ok);
+    assert_same_as_cold(&site, &project);
+
+    // The first article in path order spells the topic as every page shows it.
+    site.write(
+        "articles/a.md",
+        &format!(
+            "{}\n## Start\n\nRead [b](b.md) and [t](../glossary/t.md).\n",
+            ARTICLE.replace("[\"bones\"]", "[\"Bones\"]")
+        ),
+    );
+    assert!(rebuild(&mut project, &site, &["articles/a.md"]).ok);
+    assert_same_as_cold(&site, &project);
+    assert!(
+        String::from_utf8_lossy(project.output("articles/c/index.html").unwrap())
+            .contains("All articles about Bones")
+    );
+}

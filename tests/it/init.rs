@@ -129,11 +129,16 @@ fn site_toml_sets_and_explains_every_option() {
     let options: Vec<&String> = json.as_object().unwrap().keys().collect();
     for option in options {
         assert!(written.contains_key(option), "site.toml lacks `{option}`");
-        // Each option has a comment of its own just above it.
+        // Each option has a comment of its own just above it; a table option
+        // is written as its header (`[topics]`, `[[menu.main]]`).
         let line = text
             .lines()
-            .position(|l| l.starts_with(&format!("{option} =")))
-            .unwrap();
+            .position(|l| {
+                l.starts_with(&format!("{option} ="))
+                    || l.starts_with(&format!("[{option}]"))
+                    || l.starts_with(&format!("[[{option}."))
+            })
+            .unwrap_or_else(|| panic!("no line sets `{option}`"));
         let above = text.lines().nth(line - 1).unwrap();
         assert!(above.starts_with('#'), "`{option}` is not explained");
     }

@@ -90,6 +90,7 @@ fn placeholders_stop_check_and_build_at_their_lines() {
     let file = "articles/hip-fractures.md";
     let expected = [
         d("placeholder", file, 3, 16),
+        d("placeholder", file, 5, 12),
         d("placeholder", file, 8, 1),
         d("placeholder", file, 10, 4),
         d("placeholder", file, 12, 1),

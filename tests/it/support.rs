@@ -29,7 +29,8 @@ impl Site {
         if !has_config {
             write(&dir.path().join("site.toml"), SITE_TOML);
         }
-        // The default theme's footer links to these two pages on every page.
+        // Most fixtures stand for a whole site, so they get the two pages
+        // every site should have (the theme's menus link to them when they exist).
         for page in ["about", "accessibility"] {
             let path = dir.path().join(format!("pages/{page}.md"));
             if !path.exists() {
