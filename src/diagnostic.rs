@@ -40,6 +40,8 @@ pub enum Code {
     Accessibility,
     /// (warning) The body's reading grade is above `max_reading_grade`.
     ReadingLevel,
+    /// Two glossary entries (or one, twice) claim the same term or alias.
+    DuplicateTerm,
 }
 
 impl Code {
@@ -59,6 +61,7 @@ impl Code {
             Code::Slug => "slug",
             Code::Accessibility => "accessibility",
             Code::ReadingLevel => "reading-level",
+            Code::DuplicateTerm => "duplicate-term",
         }
     }
 }

@@ -36,7 +36,7 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
         /// Override `base_url` from site.toml.
-        #[arg(long)]
+        #[arg(long, value_parser = base_url)]
         base_url: Option<String>,
         /// Publish drafts too.
         #[arg(long)]
@@ -49,6 +49,9 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check the site as `build --base-url URL` would publish it.
+        #[arg(long, value_parser = base_url)]
+        base_url: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Treat warnings (overdue reviews, reading level) as errors.
@@ -155,11 +158,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check {
             root,
+            base_url,
             format,
             strict,
         } => {
             let options = Options {
                 root,
+                base_url,
                 strict,
                 today: today()?,
                 ..Options::default()
@@ -236,6 +241,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--base-url`, checked as `base_url` in site.toml is: a bad one is a
+/// command-line error (exit status 2), as it is no file's fault.
+fn base_url(url: &str) -> Result<String, String> {
+    osteon::meta::check_base_url(url).map(|()| url.to_string())
 }
 
 /// Today's date, or `OSTEON_TODAY` (YYYY-MM-DD) so tests and CI can fix it.
