@@ -43,6 +43,8 @@ pub enum Code {
     /// Text that `osteon new` wrote for the author to replace (`TODO: …`),
     /// on a page being published.
     Placeholder,
+    /// Two glossary entries (or one, twice) claim the same term or alias.
+    DuplicateTerm,
 }
 
 impl Code {
@@ -63,6 +65,7 @@ impl Code {
             Code::Accessibility => "accessibility",
             Code::ReadingLevel => "reading-level",
             Code::Placeholder => "placeholder",
+            Code::DuplicateTerm => "duplicate-term",
         }
     }
 }

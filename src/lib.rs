@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod diagnostic;
+pub mod glossary;
 pub mod init;
 pub mod load;
 pub mod machine;

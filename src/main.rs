@@ -42,7 +42,7 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
         /// Override `base_url` from site.toml.
-        #[arg(long)]
+        #[arg(long, value_parser = base_url)]
         base_url: Option<String>,
         /// Publish drafts too.
         #[arg(long)]
@@ -55,6 +55,9 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check the site as `build --base-url URL` would publish it.
+        #[arg(long, value_parser = base_url)]
+        base_url: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Check drafts too, as `build --drafts` publishes them.
@@ -168,6 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check {
             root,
+            base_url,
             format,
             drafts,
             strict,
@@ -175,6 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = Options {
                 root,
                 drafts,
+                base_url,
                 strict,
                 today: today()?,
                 ..Options::default()
@@ -275,6 +280,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--base-url`, checked as `base_url` in site.toml is: a bad one is a
+/// command-line error (exit status 2), as it is no file's fault.
+fn base_url(url: &str) -> Result<String, String> {
+    osteon::meta::check_base_url(url).map(|()| url.to_string())
 }
 
 /// Today's date, or `OSTEON_TODAY` (YYYY-MM-DD) so tests and CI can fix it.

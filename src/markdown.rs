@@ -51,7 +51,9 @@ pub enum Target {
     },
     /// A file under `static/`, by its path from the site root.
     Static(String),
-    /// A site-absolute URL (`/x/`), checked only in the output.
+    /// A page written from the site root that no source makes (`/`,
+    /// `/glossary/`, `/topics/x/`): checked only in the output. Root links to
+    /// a source are [`Target::Source`] or [`Target::Static`].
     Absolute,
     /// A path that can never resolve; the reason says why.
     Invalid(String),
@@ -435,6 +437,12 @@ impl<'a> State<'a, '_> {
                 for id in html_ids(html) {
                     self.claim_id(id, range.clone());
                 }
+                let rebased = rebase_html(html, self.cx.base_path).filter(|_| self.cx.output.html);
+                let event = match (rebased, event) {
+                    (Some(html), Event::Html(_)) => Event::Html(html.into()),
+                    (Some(html), _) => Event::InlineHtml(html.into()),
+                    (None, event) => event,
+                };
                 self.emit(event);
             }
             event => self.emit(event),
@@ -473,6 +481,7 @@ impl<'a> State<'a, '_> {
                 href
             }
             Target::Static(path) => url::of_static(path, self.cx.base_path),
+            Target::Absolute => format!("{}{}", self.cx.base_path, &dest[1..]),
             _ => dest.to_string(),
         };
         self.body.links.push(Link {
@@ -797,6 +806,38 @@ fn html_ids(html: &str) -> Vec<String> {
     ids
 }
 
+/// Raw HTML with each root-absolute `href` and `src` given the base path, as
+/// a Markdown link written from the root gets it (`<a href="/about/">` →
+/// `<a href="/health/about/">`); `None` when nothing changes.
+fn rebase_html(html: &str, base_path: &str) -> Option<String> {
+    if base_path == "/" {
+        return None;
+    }
+    let bytes = html.as_bytes();
+    let (mut out, mut copied, mut i) = (String::new(), 0, 1);
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let attribute = [&b"href="[..], b"src="]
+            .into_iter()
+            .find(|a| rest.len() >= a.len() && rest[..a.len()].eq_ignore_ascii_case(a));
+        let Some(attribute) = attribute.filter(|_| bytes[i - 1].is_ascii_whitespace()) else {
+            i += 1;
+            continue;
+        };
+        let mut value = i + attribute.len();
+        if matches!(bytes.get(value), Some(b'"' | b'\'')) {
+            value += 1;
+        }
+        if bytes.get(value) == Some(&b'/') && bytes.get(value + 1) != Some(&b'/') {
+            out.push_str(&html[copied..value]);
+            out.push_str(base_path);
+            copied = value + 1;
+        }
+        i = value;
+    }
+    (copied > 0).then(|| out + &html[copied..])
+}
+
 /// A heading's id as GitHub makes it: lower-case, spaces to hyphens, letters,
 /// digits, hyphens and underscores kept, other punctuation dropped.
 pub fn slugify(text: &str) -> String {
@@ -844,9 +885,6 @@ pub fn classify(dest: &str, file: &str) -> Target {
     if has_scheme(dest) || dest.starts_with("//") {
         return Target::External;
     }
-    if dest.starts_with('/') {
-        return Target::Absolute;
-    }
     let (path, fragment) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(f.to_string())),
         None => (dest, None),
@@ -857,6 +895,14 @@ pub fn classify(dest: &str, file: &str) -> Target {
     } else {
         Cow::Borrowed(path)
     };
+    if let Some(rooted) = path.strip_prefix('/') {
+        // Written from the site root: checked against the sources too.
+        return match url::of_root(rooted) {
+            url::Root::Source(path) => Target::Source { path, fragment },
+            url::Root::Static(path) => Target::Static(path),
+            url::Root::Generated => Target::Absolute,
+        };
+    }
     let Some(path) = url::join(file, &path) else {
         return Target::Invalid("the path goes above the site folder".to_string());
     };
@@ -978,6 +1024,48 @@ mod tests {
             "{h}"
         );
         assert!(h.contains(r#"href="/f.pdf""#), "{h}");
+    }
+
+    #[test]
+    fn root_links_and_raw_html_get_the_base_path() {
+        let md = "[a](/about/#team) ![c](/img/c.png) [h](/) [g](/glossary/t/)\n\n\
+                  <a href=\"/about/\">x</a> <img SRC='/img/d.png' alt=\"d\"> \
+                  <a href=\"//cdn.example.org/\">cdn</a> <a href=\"b.md\">rel</a>\n";
+        let cx = Context {
+            file: "articles/a.md",
+            base_path: "/health/",
+            output: Output::ALL,
+        };
+        let (b, _) = parse(md, 0..md.len(), &cx);
+        let h = html(&b);
+        for expected in [
+            r#"href="/health/about/#team""#,
+            r#"src="/health/img/c.png""#,
+            r#"href="/health/">h"#,
+            r#"href="/health/glossary/t/">g</a>[T3]"#,
+            r#"<a href="/health/about/">x</a>"#,
+            r#"<img SRC='/health/img/d.png'"#,
+            r#"href="//cdn.example.org/""#,
+            r#"href="b.md""#,
+        ] {
+            assert!(h.contains(expected), "{expected} in {h}");
+        }
+        let targets: Vec<&Target> = b.links.iter().map(|l| &l.target).collect();
+        assert_eq!(
+            targets,
+            [
+                &Target::Source {
+                    path: "pages/about.md".into(),
+                    fragment: Some("team".into())
+                },
+                &Target::Static("static/img/c.png".into()),
+                &Target::Absolute,
+                &Target::Source {
+                    path: "glossary/t.md".into(),
+                    fragment: None
+                },
+            ]
+        );
     }
 
     #[test]

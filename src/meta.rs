@@ -83,6 +83,7 @@ pub struct SiteConfig {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    #[serde(deserialize_with = "absolute_url")]
     pub base_url: String,
     pub language: String,
     #[serde(default = "default_theme")]
@@ -179,6 +180,81 @@ fn topic_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     }
 }
 
+/// `base_url`, refused with the reason when it is not an address the site
+/// can be published at (see [`check_base_url`]).
+fn absolute_url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let url = String::deserialize(d)?;
+    check_base_url(&url).map_err(serde::de::Error::custom)?;
+    Ok(url)
+}
+
+/// Whether `url` can be a site's `base_url`: an absolute `http:` or `https:`
+/// URL with a host, and no query or fragment (every page's address is built
+/// by appending to it). Canonical links, the sitemap and the feed need the
+/// host; the path is the sub-folder the site is deployed under.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let example = "an absolute http(s) URL such as `https://example.org/` or \
+                   `https://example.org/health/`";
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!("`{url}` is not {example}"));
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(format!(
+            "`{url}` starts with `{scheme}:`; base_url must be {example}"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    if !valid_host(host) {
+        return Err(format!(
+            "`{url}` has no valid host name; base_url must be {example}"
+        ));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return Err(format!(
+            "`{url}` contains {c:?}; base_url must be {example}"
+        ));
+    }
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "`{url}` has a query or fragment; base_url must be {example}"
+        ));
+    }
+    Ok(())
+}
+
+/// A host name or IP address with an optional port: `example.org`,
+/// `localhost:8080`, `[::1]:8080`. No user name: a public site has none.
+fn valid_host(host: &str) -> bool {
+    let (name_ok, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((address, port)) => (
+                !address.is_empty()
+                    && address
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.')),
+                port,
+            ),
+            None => (false, ""),
+        },
+        None => {
+            let (name, port) = host.split_at(host.find(':').unwrap_or(host.len()));
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.'));
+            (ok, port)
+        }
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    name_ok && port_ok
+}
+
 fn default_theme() -> String {
     "default".to_string()
 }
@@ -242,6 +318,19 @@ pub struct GlossaryMeta {
     pub summary: String,
     #[serde(default)]
     pub draft: bool,
+    /// Where `term`, then each alias, is written in the file: set by `parse`,
+    /// so two entries claiming one word can be named by file and line.
+    #[serde(skip)]
+    pub claims: Vec<Claim>,
+}
+
+/// Where a glossary entry writes its term or one of its aliases.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claim {
+    /// Byte range of the quoted word in the file.
+    pub span: Range<usize>,
+    /// Its 1-based line, for diagnostics about another file that name it.
+    pub line: usize,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -357,6 +446,45 @@ mod tests {
         config.base_url = "https://x.org/bones/".into();
         assert_eq!(config.base_path(), "/bones/");
         assert_eq!(config.base_url(), "https://x.org/bones/");
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_http_with_a_host() {
+        for good in [
+            "https://example.org",
+            "https://example.org/health/",
+            "http://localhost:8080/",
+            "HTTPS://Example.org/a%20b/",
+            "https://[::1]:8080/",
+            "https://bücher.example/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "/health/",
+            "example.org",
+            "ftp://example.org/",
+            "https://",
+            "https:///health/",
+            "https://exa mple.org/",
+            "https://example.org/a b/",
+            "https://example.org:80x/",
+            "https://user@example.org/",
+            "https://example.org/?x=1",
+            "https://example.org/#top",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_is_an_error_on_its_value() {
+        let text = "title = 't'\nbase_url = 'example.org'\nlanguage = 'en-GB'\n";
+        let d =
+            parse_toml::<SiteConfig>(Code::Config, "site.toml", text, 0..text.len()).unwrap_err();
+        assert_eq!(&text[d.span.clone()], "'example.org'");
+        assert!(d.message.contains("absolute http(s) URL"), "{}", d.message);
     }
 
     #[test]

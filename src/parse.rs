@@ -6,11 +6,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::data::{self, Data};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::{Section, SourceFile, Sources};
 use crate::markdown::{self, Body, Output, Problem};
 use crate::meta::{
-    ArticleMeta, GlossaryMeta, PageMeta, SiteConfig, parse_toml, split_front_matter,
+    ArticleMeta, Claim, GlossaryMeta, PageMeta, SiteConfig, parse_toml, split_front_matter,
 };
 use crate::url;
 
@@ -185,7 +185,7 @@ pub fn parse_page(
             parse_toml::<ArticleMeta>(Code::FrontMatter, &file.path, text, front).map(Meta::Article)
         }
         Section::Glossary => parse_toml::<GlossaryMeta>(Code::FrontMatter, &file.path, text, front)
-            .map(Meta::Glossary),
+            .map(|m| Meta::Glossary(with_claims(m, text, split.front.clone()))),
         Section::Page => {
             parse_toml::<PageMeta>(Code::FrontMatter, &file.path, text, front).map(Meta::Page)
         }
@@ -232,6 +232,29 @@ pub fn parse_page(
             (None, diagnostics)
         }
     }
+}
+
+/// `meta` with the position of its term and each alias in `text`, read from
+/// the front matter at `front` (which has parsed as `meta` already).
+fn with_claims(mut meta: GlossaryMeta, text: &str, front: std::ops::Range<usize>) -> GlossaryMeta {
+    #[derive(serde::Deserialize)]
+    struct Words {
+        term: toml::Spanned<String>,
+        #[serde(default)]
+        aliases: Vec<toml::Spanned<String>>,
+    }
+    let claim = |word: &toml::Spanned<String>| {
+        let span = front.start + word.span().start..front.start + word.span().end;
+        let line = diagnostic::line_col(text, span.start).0;
+        Claim { span, line }
+    };
+    if let Ok(words) = toml::from_str::<Words>(&text[front.clone()]) {
+        meta.claims = std::iter::once(&words.term)
+            .chain(&words.aliases)
+            .map(claim)
+            .collect();
+    }
+    meta
 }
 
 fn is_valid_slug(slug: &str) -> bool {

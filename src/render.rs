@@ -13,6 +13,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::data::Data;
 use crate::diagnostic::{Code, Diagnostic, closest};
+use crate::glossary;
 use crate::load::{Section, Sources};
 use crate::machine;
 use crate::markdown::{Output, Segment, Target};
@@ -1049,26 +1050,7 @@ impl<'a> Renderer<'a> {
                 (slug.to_string(), name.to_string(), value)
             })
             .collect();
-        let mut letters: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for &i in &terms {
-            let first = pages[i].meta.title().chars().next();
-            let letter = match first.map(|c| c.to_ascii_uppercase()) {
-                Some(c) if c.is_ascii_alphabetic() => c.to_string(),
-                _ => "#".to_string(),
-            };
-            letters.entry(letter).or_default().push(self.card(i));
-        }
-        let letter_values: Vec<Value> = letters
-            .into_iter()
-            .map(|(l, list)| {
-                let id = format!("letter-{}", l.to_lowercase());
-                map([
-                    ("letter", l.into()),
-                    ("id", id.into()),
-                    ("terms", list.into()),
-                ])
-            })
-            .collect();
+        let (letter_values, letter_bar) = self.glossary_letters(&terms);
         let mut base = Context::new();
         base.insert_value("articles", cards.into());
         base.insert_value(
@@ -1079,7 +1061,8 @@ impl<'a> Renderer<'a> {
                 .collect::<Vec<_>>()
                 .into(),
         );
-        base.insert_value("letters", letter_values.into());
+        base.insert_value("letters", letter_values);
+        base.insert_value("letter_bar", letter_bar);
         base.insert_value("terms", self.cards(&terms));
         base.insert_value("pages", self.standalone_pages());
         let terms: Vec<&Page> = terms.iter().map(|&i| &*pages[i]).collect();
@@ -1185,6 +1168,63 @@ impl<'a> Renderer<'a> {
             .map(|i| (pages[i].path.clone(), self.card(i)))
             .collect();
         Value::from(standalone)
+    }
+
+    /// The sections of the glossary A–Z: each term, and each alias as an
+    /// entry of its own that names and links to its term (`see`, empty for a
+    /// term); and the letter bar, every one of `glossary::LETTERS` with
+    /// whether its section has entries (only those are links).
+    fn glossary_letters(&self, terms: &[usize]) -> (Value, Value) {
+        let pages = self.site.pages();
+        let words: Vec<(&str, &[String])> = terms
+            .iter()
+            .map(|&i| match &pages[i].meta {
+                Meta::Glossary(m) => (m.term.as_str(), m.aliases.as_slice()),
+                meta => (meta.title(), &[][..]),
+            })
+            .collect();
+        let sections = glossary::a_to_z(&words);
+        let id = |letter: char| match letter {
+            '#' => "letter-other".to_string(),
+            l => format!("letter-{}", l.to_ascii_lowercase()),
+        };
+        let bar: Vec<Value> = glossary::LETTERS
+            .iter()
+            .map(|&letter| {
+                map([
+                    ("letter", letter.to_string().into()),
+                    ("id", id(letter).into()),
+                    ("used", sections.iter().any(|(l, _)| *l == letter).into()),
+                ])
+            })
+            .collect();
+        let entry = |e: &glossary::Entry| {
+            let page = &pages[terms[e.term]];
+            let (description, see) = match e.alias {
+                true => ("", page.meta.title()),
+                false => (page.meta.description(), ""),
+            };
+            map([
+                ("title", e.word.into()),
+                ("url", url::of_source(&page.path, &self.base_path).into()),
+                ("description", description.into()),
+                ("see", see.into()),
+            ])
+        };
+        let sections: Vec<Value> = sections
+            .iter()
+            .map(|(letter, entries)| {
+                map([
+                    ("letter", letter.to_string().into()),
+                    ("id", id(*letter).into()),
+                    (
+                        "terms",
+                        entries.iter().map(entry).collect::<Vec<_>>().into(),
+                    ),
+                ])
+            })
+            .collect();
+        (sections.into(), bar.into())
     }
 
     /// The files of [`MACHINE_FILES`], in its order.

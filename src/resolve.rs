@@ -9,6 +9,7 @@
 
 mod nav;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -16,9 +17,11 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
+use crate::glossary;
 use crate::load::{Section, Sources};
 use crate::markdown::{Link, Target};
-use crate::parse::{Page, Parsed};
+use crate::meta::Claim;
+use crate::parse::{Meta, Page, Parsed};
 use crate::url;
 
 pub use nav::{MenuItem, Menus, Topics};
@@ -163,6 +166,9 @@ pub struct Resolver {
     dangling: HashMap<String, BTreeSet<String>>,
     /// Each page → its link targets that are not published (`dangling` inverted).
     dangles: HashMap<String, Vec<String>>,
+    /// Words two glossary entries both claim; worked out again after every
+    /// update, as any glossary edit can add or settle one.
+    duplicate_terms: Vec<Diagnostic>,
 }
 
 impl Resolver {
@@ -193,9 +199,11 @@ impl Resolver {
             nav_problems: Vec::new(),
             dangling: HashMap::new(),
             dangles: HashMap::new(),
+            duplicate_terms: Vec::new(),
         };
         resolver.relink(&(0..n).collect::<Vec<_>>());
         resolver.renavigate();
+        resolver.duplicate_terms = duplicate_terms(resolver.site.pages());
         resolver
     }
 
@@ -207,9 +215,14 @@ impl Resolver {
         self.site
     }
 
-    /// Every broken link and anchor, by page, then the menus' problems.
+    /// Every broken link and anchor, by page, every word two glossary
+    /// entries claim, then the menus' problems.
     pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.problems.values().flatten().chain(&self.nav_problems)
+        self.problems
+            .values()
+            .flatten()
+            .chain(&self.duplicate_terms)
+            .chain(&self.nav_problems)
     }
 
     /// Resolves the menus and checks `[topics]` again: any edit can publish
@@ -266,6 +279,7 @@ impl Resolver {
             .collect();
         self.relink(&pages);
         self.renavigate();
+        self.duplicate_terms = duplicate_terms(self.site.pages());
     }
 
     /// Puts the changed pages in the site, in path order, and keeps every
@@ -468,9 +482,8 @@ fn check_links(page: &Page, known: &Known) -> Checked {
                 let output = path.strip_prefix("static/").unwrap_or(path);
                 if !known.files.assets.contains(output) {
                     problems.push(
-                        broken(page, link, format!("`{}` does not exist", link.dest)).with_hint(
-                            "files linked from Markdown must be under the site's static/ folder",
-                        ),
+                        broken(page, link, format!("`{}` does not exist", link.dest))
+                            .with_hint(static_hint(page, link, output, known)),
                     );
                 }
             }
@@ -511,7 +524,7 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
     if !path.ends_with(".md") || !url::is_content(path) {
         let hint = if let Some(hint) = path
             .ends_with(".md")
-            .then(|| elsewhere(page, name, known))
+            .then(|| elsewhere(page, link, name, known))
             .flatten()
         {
             hint
@@ -537,42 +550,109 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
         return Some(
             broken(page, link, format!("{message} (the letter case differs)")).with_hint(format!(
                 "web servers treat letter case as different; write `{}`",
-                url::relative(&page.path, exact)
+                written(page, link, exact)
             )),
         );
     }
-    if let Some(hint) = elsewhere(page, name, known) {
+    if let Some(hint) = glossary_word(page, link, path, known) {
         return Some(broken(page, link, message).with_hint(hint));
     }
-    let candidates: Vec<String> = known
+    if let Some(hint) = elsewhere(page, link, name, known) {
+        return Some(broken(page, link, message).with_hint(hint));
+    }
+    let d = broken(page, link, message);
+    Some(match closest_source(page, link, path, known) {
+        Some(best) => d.with_hint(format!("did you mean `{}`?", written(page, link, best))),
+        None => d,
+    })
+}
+
+/// The hint for a link to a static file that does not exist: the closest
+/// one, written as the link writes paths.
+fn static_hint(page: &Page, link: &Link, output: &str, known: &Known) -> String {
+    match closest(output, known.files.assets.iter().map(String::as_str)) {
+        Some(best) if link.dest.starts_with('/') => format!("did you mean `/{best}`?"),
+        Some(best) => format!(
+            "did you mean `{}`?",
+            url::relative(&page.path, &format!("static/{best}"))
+        ),
+        None => "files linked from Markdown must be under the site's static/ folder".to_string(),
+    }
+}
+
+/// `target`, a source path, as `link` would write it: relative to `page`, or
+/// as its address from the site root when the link is written that way.
+fn written(page: &Page, link: &Link, target: &str) -> String {
+    if link.dest.starts_with('/') {
+        url::of_source(target, "/")
+    } else {
+        url::relative(&page.path, target)
+    }
+}
+
+/// The glossary words (terms and aliases) of the site, with their entries.
+fn glossary_words<'a>(known: &'a Known) -> impl Iterator<Item = (&'a str, &'a Page)> {
+    known.pages.iter().flat_map(|p| match &p.meta {
+        Meta::Glossary(m) => std::iter::once(&m.term)
+            .chain(&m.aliases)
+            .map(|w| (w.as_str(), &**p))
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// For a missing `glossary/NAME.md`: the entry whose term or alias makes
+/// that file name (`hrt.md` → the entry that lists `HRT`).
+fn glossary_word(page: &Page, link: &Link, path: &str, known: &Known) -> Option<String> {
+    let slug = path.strip_prefix("glossary/")?.strip_suffix(".md")?;
+    let (word, entry) = glossary_words(known).find(|(w, _)| glossary::slug_of(w) == slug)?;
+    let to = written(page, link, &entry.path);
+    let term = entry.meta.title();
+    Some(if word == term {
+        format!("did you mean `{to}`, the entry for {term}?")
+    } else {
+        format!("did you mean `{to}`? `{word}` is another name for {term}")
+    })
+}
+
+/// The source closest to the missing `path`, as written from `page`; for a
+/// glossary link, a near miss of a glossary word counts as its entry.
+fn closest_source<'a>(page: &Page, link: &Link, path: &str, known: &'a Known) -> Option<&'a str> {
+    let mut candidates: Vec<(String, &str)> = known
         .files
         .sources
         .iter()
-        .map(|s| url::relative(&page.path, s))
+        .map(|s| (written(page, link, s), s.as_str()))
         .collect();
-    let wanted = url::relative(&page.path, path);
-    let d = broken(page, link, message);
-    Some(
-        match closest(&wanted, candidates.iter().map(String::as_str)) {
-            Some(best) => d.with_hint(format!("did you mean `{best}`?")),
-            None => d,
-        },
-    )
+    if path.starts_with("glossary/") {
+        candidates.extend(glossary_words(known).map(|(word, entry)| {
+            let as_file = format!("glossary/{}.md", glossary::slug_of(word));
+            (written(page, link, &as_file), entry.path.as_str())
+        }));
+    }
+    let wanted = written(page, link, path);
+    let best = closest(&wanted, candidates.iter().map(|(c, _)| c.as_str()))?;
+    candidates
+        .iter()
+        .find(|(c, _)| c == best)
+        .map(|&(_, source)| source)
 }
 
 /// The hint for a link whose file, `name`, exists in another folder: the
-/// path to it from `page` (`glossary/x.md` from `articles/` is `../glossary/x.md`).
-fn elsewhere(page: &Page, name: &str, known: &Known) -> Option<String> {
+/// path to it from `page` (`glossary/x.md` from `articles/` is `../glossary/x.md`),
+/// or its address for a link written from the site root.
+fn elsewhere(page: &Page, link: &Link, name: &str, known: &Known) -> Option<String> {
     let found = known
         .files
         .sources
         .iter()
         .find(|s| s.rsplit('/').next() == Some(name))?;
-    Some(format!(
-        "`{found}` exists; from `{}` the path is `{}`",
-        page.path,
-        url::relative(&page.path, found)
-    ))
+    let to = written(page, link, found);
+    Some(if link.dest.starts_with('/') {
+        format!("`{found}` exists; its address from the site root is `{to}`")
+    } else {
+        format!("`{found}` exists; from `{}` the path is `{to}`", page.path)
+    })
 }
 
 fn check_anchor(from: &Page, to: &Page, fragment: &str, link: &Link) -> Option<Diagnostic> {
@@ -605,6 +685,56 @@ fn check_anchor(from: &Page, to: &Page, fragment: &str, link: &Link) -> Option<D
         ),
     };
     Some(d.with_hint(hint))
+}
+
+/// A diagnostic for each glossary word (term or alias) that an entry earlier
+/// in path order already claims, compared folded (`HRT`, `hrt`; `Öl`, `ol`):
+/// a glossary link or an A–Z line could lead to only one of them.
+fn duplicate_terms(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, (&Page, &str, &Claim)> = HashMap::new();
+    let mut problems = Vec::new();
+    for page in pages {
+        let Meta::Glossary(m) = &page.meta else {
+            continue;
+        };
+        let words = std::iter::once(&m.term).chain(&m.aliases);
+        for (word, claim) in words.zip(&m.claims) {
+            let (other, other_word, earlier) = match first.entry(glossary::fold(word)) {
+                Entry::Vacant(v) => {
+                    v.insert((page, word, claim));
+                    continue;
+                }
+                Entry::Occupied(o) => *o.get(),
+            };
+            let written = if other_word == word {
+                String::new()
+            } else {
+                format!(", as `{other_word}`")
+            };
+            let (message, hint) = if std::ptr::eq(other, &**page) {
+                (
+                    format!(
+                        "this entry claims `{word}` twice (also on line {}{written})",
+                        earlier.line
+                    ),
+                    "remove the repeat",
+                )
+            } else {
+                (
+                    format!(
+                        "`{word}` is claimed by two glossary entries: this one and `{}` (line {}{written})",
+                        other.path, earlier.line
+                    ),
+                    "a word can lead to one entry only: remove it from one of them, or merge the two entries",
+                )
+            };
+            problems.push(
+                Diagnostic::error(Code::DuplicateTerm, &page.path, claim.span.clone(), message)
+                    .with_hint(hint),
+            );
+        }
+    }
+    problems
 }
 
 /// Whether a page belongs in the glossary index.
@@ -777,6 +907,15 @@ mod tests {
             (
                 "articles/x.md",
                 Some(article("Ex", "## Nowhere\n\n[a](a.md)")),
+            ),
+            // A glossary entry claims another's term, then gives it up.
+            (
+                "glossary/y.md",
+                Some("+++\nterm = \"Y\"\naliases = [\"t\"]\nsummary = \"S.\"\n+++\n".into()),
+            ),
+            (
+                "glossary/y.md",
+                Some("+++\nterm = \"Y\"\nsummary = \"S.\"\n+++\n".into()),
             ),
         ];
         for (path, text) in steps {

@@ -87,6 +87,52 @@ pub fn relative(from: &str, to: &str) -> String {
     out.join("/")
 }
 
+/// What a path written from the site root names (`about/` in `[a](/about/)`,
+/// or the source path itself, `pages/about.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Root {
+    /// A page's Markdown source, which may or may not exist:
+    /// `articles/x/` → `articles/x.md`, `about/` → `pages/about.md`.
+    Source(String),
+    /// A file under `static/`: `img/a.png` → `static/img/a.png`.
+    Static(String),
+    /// A page osteon generates (home, glossary A–Z, topics, 404, sitemap,
+    /// feed): there is no source to check it against.
+    Generated,
+}
+
+/// Output folders and files that no source makes.
+const GENERATED_FOLDERS: [&str; 2] = ["glossary", "topics"];
+const GENERATED_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "atom.xml"];
+
+/// The source a root-absolute `path` (without its leading `/`, query and
+/// fragment) is the address of: the inverse of [`of_source`] and
+/// [`of_static`], so such a link is checked against the sources like a
+/// relative one. A folder that is no page's address maps to a source that
+/// cannot exist, and so is reported.
+pub fn of_root(path: &str) -> Root {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    let folder = path.trim_end_matches('/');
+    let last = folder.rsplit('/').next().unwrap_or(folder);
+    if !path.ends_with('/') && last.contains('.') {
+        return if GENERATED_FILES.contains(&folder) {
+            Root::Generated
+        } else if folder.ends_with(".md") {
+            // The source path from the root, as code hosts follow it.
+            Root::Source(folder.to_string())
+        } else {
+            Root::Static(format!("static/{folder}"))
+        };
+    }
+    if folder.is_empty() || GENERATED_FOLDERS.contains(&folder) || folder.starts_with("topics/") {
+        return Root::Generated;
+    }
+    match folder.split_once('/') {
+        None => Root::Source(format!("pages/{folder}.md")),
+        Some((_, _)) => Root::Source(format!("{folder}.md")),
+    }
+}
+
 /// Whether a path is a publishable Markdown source (`articles/x.md`).
 pub fn is_content(path: &str) -> bool {
     Section::of_path(path).is_some() && path.ends_with(".md") && path.matches('/').count() == 1
@@ -119,6 +165,35 @@ mod tests {
         }
         assert_eq!(topic_slug("Ménopause"), "ménopause");
         assert_eq!(topic_slug("?!"), "");
+    }
+
+    #[test]
+    fn root_addresses_map_back_to_their_sources() {
+        let source = |s: &str| Root::Source(s.to_string());
+        assert_eq!(of_root("about/"), source("pages/about.md"));
+        assert_eq!(of_root("about"), source("pages/about.md"));
+        assert_eq!(of_root("articles/x/"), source("articles/x.md"));
+        assert_eq!(of_root("glossary/t/index.html"), source("glossary/t.md"));
+        assert_eq!(of_root("a/b/c/"), source("a/b/c.md"));
+        assert_eq!(of_root("articles/x.md"), source("articles/x.md"));
+        assert_eq!(
+            of_root("img/a.png"),
+            Root::Static("static/img/a.png".into())
+        );
+        for generated in [
+            "",
+            "index.html",
+            "glossary/",
+            "topics/",
+            "topics/bones/",
+            "404.html",
+        ] {
+            assert_eq!(of_root(generated), Root::Generated, "{generated}");
+        }
+        for source in ["pages/about.md", "articles/x.md", "glossary/t.md"] {
+            let address = of_source(source, "/");
+            assert_eq!(of_root(&address[1..]), Root::Source(source.into()));
+        }
     }
 
     #[test]

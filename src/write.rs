@@ -2,25 +2,51 @@
 //!
 //! Only files whose bytes changed are written, each to a temporary file that is
 //! then renamed over the old one, so a reader never sees half a file. Files that
-//! no longer belong are removed. A marker file records a write in progress, so
-//! the next build knows to repair an interrupted one (it compares every file
-//! anyway, so repair is the same code as an ordinary build).
+//! no longer belong are removed.
+//!
+//! osteon's own bookkeeping stays out of the folder that gets deployed: a
+//! record beside it (`.public.osteon` next to `public/`) says that osteon
+//! owns the folder, so may remove files from it, and whether a write is under
+//! way. It is written before the first file of every write, a first build's
+//! included, so a write cut short at any point leaves a folder the next build
+//! knows to be its own and repairs (it compares every file anyway, so repair
+//! is the same code as an ordinary build). A non-empty folder without a record
+//! is not touched.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::render::Outputs;
 
-/// Present in every output folder osteon has written; without it osteon
-/// refuses to delete anything from a non-empty folder.
+/// The marker that versions before the record kept inside the output
+/// folder: a folder holding it is osteon's, and the next build removes it.
 pub const MARKER: &str = ".osteon";
-/// Present while a write is under way.
+/// Those versions' marker of a write under way, inside the output folder.
 pub const IN_PROGRESS: &str = ".osteon-writing";
+
+/// The record's text while a write is under way; once done, the same
+/// without the last line.
+const RECORD: &str = "# osteon's record of the output folder beside it: while this file exists,\n\
+                      # `osteon build` owns that folder and removes files there that the site\n\
+                      # does not have. Delete it only together with the folder.\n";
+const WRITING: &str = "writing = true\n";
+
+/// The record of the output folder `out`: `.NAME.osteon` beside it, so the
+/// folder holds only the site.
+pub fn record_path(out: &Path) -> anyhow::Result<PathBuf> {
+    let real = out
+        .canonicalize()
+        .with_context(|| format!("cannot find the output folder {}", out.display()))?;
+    let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else {
+        anyhow::bail!("the output folder cannot be {}", real.display());
+    };
+    Ok(parent.join(format!(".{}.osteon", name.to_string_lossy())))
+}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -32,10 +58,13 @@ pub struct WriteStats {
 }
 
 pub fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
-    prepare(out)?;
-    let repaired = out.join(IN_PROGRESS).exists();
-    fs::write(out.join(IN_PROGRESS), b"")
-        .with_context(|| format!("cannot write to the output folder {}", out.display()))?;
+    let Claim { record, repaired } = prepare(out)?;
+    fs::write(&record, format!("{RECORD}{WRITING}")).with_context(|| {
+        format!(
+            "cannot write osteon's record {} beside the output folder",
+            record.display()
+        )
+    })?;
 
     let results: Vec<io::Result<bool>> = outputs
         .files
@@ -53,33 +82,46 @@ pub fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
         }
     }
     stats.removed = remove_stale(out, outputs)?;
-    fs::write(
-        out.join(MARKER),
-        b"This folder is written by osteon build; files not in the site are removed.\n",
-    )?;
-    fs::remove_file(out.join(IN_PROGRESS))?;
+    fs::write(&record, RECORD)?;
     Ok(stats)
 }
 
-/// Creates the folder, or checks that an existing one is osteon's to manage.
-fn prepare(out: &Path) -> anyhow::Result<()> {
+/// An output folder osteon may write: its record, and whether the last write
+/// to it was cut short.
+struct Claim {
+    record: PathBuf,
+    repaired: bool,
+}
+
+/// Creates the folder, or checks that an existing one is osteon's to manage:
+/// empty, or with a record (or an older version's marker inside).
+fn prepare(out: &Path) -> anyhow::Result<Claim> {
     if !out.exists() {
-        return fs::create_dir_all(out)
-            .with_context(|| format!("cannot create the output folder {}", out.display()));
+        fs::create_dir_all(out)
+            .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     }
     anyhow::ensure!(
         out.is_dir(),
         "the output path {} is not a folder",
         out.display()
     );
+    let record = record_path(out)?;
+    let text = fs::read_to_string(&record).ok();
+    let owned = text.is_some() || out.join(MARKER).exists();
     let empty = fs::read_dir(out)?.next().is_none();
     anyhow::ensure!(
-        empty || out.join(MARKER).exists(),
-        "the output folder {} is not empty and was not made by osteon; \
-         osteon will not delete files it did not write. Choose an empty folder with --output",
-        out.display()
+        empty || owned,
+        "the output folder {} is not empty and was not made by osteon \
+         (there is no record {} beside it); osteon will not delete files it did not write. \
+         Choose an empty folder with --output",
+        out.display(),
+        record.display()
     );
-    Ok(())
+    let writing = text.is_some_and(|t| t.lines().any(|l| l == WRITING.trim_end()));
+    Ok(Claim {
+        record,
+        repaired: writing || out.join(IN_PROGRESS).exists(),
+    })
 }
 
 /// Writes `bytes` to `path` unless it already holds them; true if written.
@@ -130,7 +172,7 @@ fn remove_stale(out: &Path, outputs: &Outputs) -> anyhow::Result<usize> {
             .replace('\\', "/");
         if entry.file_type().is_dir() {
             dirs.push(entry.path().to_path_buf());
-        } else if !keep.contains(rel.as_str()) && rel != MARKER && rel != IN_PROGRESS {
+        } else if !keep.contains(rel.as_str()) {
             fs::remove_file(entry.path())?;
             removed += 1;
         }
@@ -143,4 +185,49 @@ fn remove_stale(out: &Path, outputs: &Outputs) -> anyhow::Result<usize> {
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outputs(files: &[(&str, &str)]) -> Outputs {
+        Outputs {
+            files: files
+                .iter()
+                .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    /// A first write that fails half-way (here a file name too long for the
+    /// file system) leaves a folder the next write claims and repairs.
+    #[test]
+    fn a_first_write_cut_short_is_repaired_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let too_long = format!("{}.html", "x".repeat(300));
+        let failing = outputs(&[("a.html", "a"), ("b/c.html", "c"), (&too_long, "?")]);
+        assert!(write(&failing, &out).is_err());
+
+        let good = outputs(&[("a.html", "A"), ("d.html", "d")]);
+        let stats = write(&good, &out).unwrap();
+        assert!(stats.repaired);
+        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        files.sort();
+        assert_eq!(files, ["a.html", "d.html"]);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "A");
+        assert!(!write(&good, &out).unwrap().repaired);
+    }
 }

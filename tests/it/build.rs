@@ -96,9 +96,10 @@ fn an_interrupted_write_is_repaired() {
     let site = small_site();
     site.build().success();
     let good = site.snapshot_output();
-    // What a crash mid-write leaves: the in-progress marker, a stale temp file
-    // and a page that does not match the site.
-    site.write("public/.osteon-writing", "");
+    // What a crash mid-write leaves: the record saying a write is under way,
+    // a stale temp file and a page that does not match the site.
+    let record = site.read(".public.osteon");
+    site.write(".public.osteon", &format!("{record}writing = true\n"));
     site.write("public/articles/bones/.index.html.osteon-tmp", "half");
     site.write("public/articles/bones/index.html", "<p>half a page");
     let run = site.build();

@@ -432,10 +432,10 @@ fn a_folder_removed_or_renamed_rebuilds_everything() {
     assert_same_as_cold(&site, &project);
 }
 
-/// Links the Markdown check leaves to the output check: `/…` links.
+/// Links the Markdown check leaves to the output check: links in raw HTML.
 fn absolute_link_fixture() -> Site {
     Site::new(&format!(
-        "//- articles/a.md\n{ARTICLE}\nSee [n](/articles/n/#start).\n\
+        "//- articles/a.md\n{ARTICLE}\nSee <a href=\"/articles/n/#start\">n</a>.\n\
          //- articles/n.md\n{}\n## Start\n\nThe n page.\n\
          //- articles/c.md\n{ARTICLE}\nAlone.\n",
         titled("En")
@@ -455,7 +455,7 @@ fn a_page_added_after_startup_can_be_linked_to_with_a_fragment() {
 
     site.write(
         "articles/a.md",
-        &format!("{ARTICLE}\nSee [n](/articles/n/#start).\n"),
+        &format!("{ARTICLE}\nSee <a href=\"/articles/n/#start\">n</a>.\n"),
     );
     let r = rebuild(&mut project, &site, &["articles/a.md"]);
     assert!(r.ok, "{:?}", project.diagnostics());
@@ -464,7 +464,7 @@ fn a_page_added_after_startup_can_be_linked_to_with_a_fragment() {
     // The output check reads the ids of the page linked to.
     site.write(
         "articles/a.md",
-        &format!("{ARTICLE}\nSee [n](/articles/n/#finish).\n"),
+        &format!("{ARTICLE}\nSee <a href=\"/articles/n/#finish\">n</a>.\n"),
     );
     let r = rebuild(&mut project, &site, &["articles/a.md"]);
     assert!(!r.ok);
@@ -520,7 +520,7 @@ fn deleting_a_page_linked_to_only_from_output_breaks_its_linkers_until_fixed() {
     assert!(rebuild(&mut project, &site, &["articles/n.md"]).ok);
     site.write(
         "articles/a.md",
-        &format!("{ARTICLE}\nSee [n](/articles/n/#start).\n"),
+        &format!("{ARTICLE}\nSee <a href=\"/articles/n/#start\">n</a>.\n"),
     );
     let r = rebuild(&mut project, &site, &["articles/a.md"]);
     assert!(r.ok, "{:?}", project.diagnostics());
@@ -589,5 +589,50 @@ fn an_edit_that_changes_the_menus_or_a_topic_name_renders_every_page() {
     assert!(
         String::from_utf8_lossy(project.output("articles/c/index.html").unwrap())
             .contains("All articles about Bones")
+    );
+}
+
+/// A Markdown link written from the site root is a link to a source: an
+/// edit that breaks it is reported on its line, as a cold build reports it,
+/// and a glossary entry that claims another's word is reported after an edit.
+#[test]
+fn root_links_and_glossary_claims_are_rechecked_after_an_edit() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee [n](/articles/n/#start) and [t](/glossary/t/).\n\
+         //- articles/n.md\n{}\n## Start\n\nThe n page.\n\
+         //- glossary/t.md\n+++\nterm = \"T\"\nsummary = \"S.\"\n+++\n\nText.\n",
+        titled("En")
+    ));
+    let mut project = Project::open(&options(&site)).unwrap();
+    assert!(
+        project.diagnostics().is_empty(),
+        "{:?}",
+        project.diagnostics()
+    );
+    let good = project.outputs().clone();
+    std::fs::remove_file(site.path().join("articles/n.md")).unwrap();
+    assert_rejected(
+        &mut project,
+        &site,
+        &["articles/n.md"],
+        &[("broken-link", "articles/a.md")],
+        &good,
+    );
+    site.write(
+        "articles/n.md",
+        &format!("{}\n## Start\n\nThe n page.\n", titled("En")),
+    );
+    assert!(rebuild(&mut project, &site, &["articles/n.md"]).ok);
+
+    site.write(
+        "glossary/u.md",
+        "+++\nterm = \"U\"\naliases = [\"t\"]\nsummary = \"S.\"\n+++\n\nText.\n",
+    );
+    assert_rejected(
+        &mut project,
+        &site,
+        &["glossary/u.md"],
+        &[("duplicate-term", "glossary/u.md")],
+        &good,
     );
 }
