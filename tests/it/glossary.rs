@@ -11,26 +11,6 @@ fn term(word: &str, aliases: &[&str]) -> String {
     )
 }
 
-/// `(code, file, line, column, message)` of each diagnostic of `check`.
-fn diagnostics(site: &Site) -> Vec<(String, String, u64, u64, String)> {
-    let run = site.run(&["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
 
 /// The HTML of the A–Z section with `id`, or `None` if there is none.
 fn section<'a>(page: &'a str, id: &str) -> Option<&'a str> {
@@ -181,7 +161,7 @@ fn two_entries_claiming_one_word_is_an_error_naming_both() {
         .iter()
         .map(|(c, f, l, col, m)| (c.to_string(), f.to_string(), *l, *col, m.to_string()))
         .collect();
-    assert_eq!(diagnostics(&site), expected);
+    assert_eq!(site.check_json_messages(), expected);
     let check = site.run(&["check"]);
     let build = site.build();
     check.failure();

@@ -92,6 +92,14 @@ impl Site {
 
     /// `check --format json`, as `(code, file, line, column)` per diagnostic.
     pub fn check_json(&self) -> Vec<(String, String, u64, u64)> {
+        self.check_json_messages()
+            .into_iter()
+            .map(|(code, file, line, column, _)| (code, file, line, column))
+            .collect()
+    }
+
+    /// `check --format json`, as `(code, file, line, column, message)`.
+    pub fn check_json_messages(&self) -> Vec<(String, String, u64, u64, String)> {
         let run = self.run(&["check", "--format", "json"]);
         let json: serde_json::Value = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
@@ -105,6 +113,7 @@ impl Site {
                     d["file"].as_str().unwrap().to_string(),
                     d["line"].as_u64().unwrap(),
                     d["column"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
                 )
             })
             .collect()
