@@ -110,9 +110,11 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Skips white space of any kind: a no-break or thin space pasted from a
+    /// word processor is several bytes long.
     fn skip_space(&mut self) {
-        while matches!(self.peek(), Some(c) if c.is_whitespace()) {
-            self.pos += 1;
+        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
+            self.pos += c.len_utf8();
         }
     }
 
@@ -171,6 +173,7 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn parses_named_arguments() {
@@ -190,5 +193,44 @@ mod tests {
         assert_eq!(&src[e.span.clone()], "“");
         let e = parse_call("{{ t(a=\"x\" }}", 0).unwrap_err();
         assert_eq!(e.message, "expected `,` or `)` after an argument");
+    }
+
+    #[test]
+    fn unicode_spaces_are_spaces() {
+        // A no-break space, a thin space and an ideographic space.
+        let src = "{{\u{a0}t(\u{2009}a=1,\u{3000}b=\"x\"\u{a0}) }}";
+        let call = parse_call(src, 0).unwrap();
+        assert_eq!(call.name, "t");
+        assert_eq!(call.args.len(), 2);
+        assert_eq!(call.span, 0..src.len());
+    }
+
+    /// Pieces of calls, Unicode spaces and quotes, and any character at all.
+    fn call_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                "{{", "}}", "(", ")", "=", ",", "\"", "t", "ab", "1.5", "true", " ", "\n",
+                "\u{a0}", "\u{2009}", "\u{3000}", "\u{201c}", "é", "\u{e000}",
+            ])
+            .prop_map(str::to_string),
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        /// Whatever follows `{{`, the parser ends on a character boundary
+        /// inside the text: a call, or an error it can point at.
+        #[test]
+        fn any_text_parses_or_fails_inside_the_text(prefix in call_text(), rest in call_text()) {
+            let src = format!("{prefix}{{{{{rest}");
+            let start = prefix.len();
+            let span = match parse_call(&src, start) {
+                Ok(call) => call.span,
+                Err(e) => e.span,
+            };
+            prop_assert!(start <= span.start && span.start <= span.end && span.end <= src.len());
+            prop_assert!(src.is_char_boundary(span.start) && src.is_char_boundary(span.end));
+        }
     }
 }

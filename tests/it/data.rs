@@ -237,3 +237,20 @@ fn a_figure_or_factor_that_is_not_a_real_number_is_a_data_error() {
         assert_eq!(json[0].2, line_of(&text, needle), "{to}");
     }
 }
+
+#[test]
+fn a_shortcode_with_a_pasted_no_break_space_renders() {
+    // A word processor's no-break or thin space inside the braces once made
+    // check and build panic (exit 101): it is white space like any other.
+    let site = Site::new(&format!(
+        "//- data/thresholds.toml\n{THRESHOLDS}//- articles/a.md\n{ARTICLE}\n\
+         Osteoporosis means {{{{\u{a0}data_value(data=\"thresholds\",\u{2009}table=\"t_score\", row=\"osteoporosis\")\u{a0}}}}}.\n"
+    ));
+    assert_eq!(site.check_json(), []);
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    assert!(
+        html.contains("Osteoporosis means \u{2212}2.5 or lower."),
+        "{html}"
+    );
+}
