@@ -45,6 +45,9 @@ pub enum Code {
     Placeholder,
     /// Two glossary entries (or one, twice) claim the same term or alias.
     DuplicateTerm,
+    /// Two sources (pages, static files, or a page osteon makes) would be
+    /// published at the same address.
+    DuplicateUrl,
 }
 
 impl Code {
@@ -66,6 +69,7 @@ impl Code {
             Code::ReadingLevel => "reading-level",
             Code::Placeholder => "placeholder",
             Code::DuplicateTerm => "duplicate-term",
+            Code::DuplicateUrl => "duplicate-url",
         }
     }
 }

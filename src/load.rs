@@ -49,6 +49,9 @@ pub struct SourceFile {
 pub struct Asset {
     /// Path inside the output folder, with `/` separators.
     pub output: String,
+    /// The file it comes from, as diagnostics name it: `static/img/a.png`,
+    /// `theme:default/static/style.css`.
+    pub source: String,
     pub bytes: Vec<u8>,
 }
 
@@ -250,7 +253,12 @@ fn read_assets(
         let output = path[dir.len()..].to_string();
         match std::fs::read(root.join(&path)) {
             Ok(bytes) => {
-                assets.insert(output.clone(), Asset { output, bytes });
+                let asset = Asset {
+                    output: output.clone(),
+                    source: path.clone(),
+                    bytes,
+                };
+                assets.insert(output, asset);
             }
             Err(e) => diagnostics.push(unreadable(&path, &e)),
         }
@@ -268,9 +276,12 @@ fn built_in(templates: &mut BTreeMap<String, SourceFile>, assets: &mut BTreeMap<
                 templates.insert(name.to_string(), SourceFile { path, text });
             }
         } else if let Some(output) = path.strip_prefix("static/") {
-            let output = output.to_string();
-            let bytes = bytes.to_vec();
-            assets.insert(output.clone(), Asset { output, bytes });
+            let asset = Asset {
+                output: output.to_string(),
+                source: format!("{BUILT_IN_PREFIX}{path}"),
+                bytes: bytes.to_vec(),
+            };
+            assets.insert(output.to_string(), asset);
         }
     }
 }

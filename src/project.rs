@@ -22,7 +22,7 @@ use crate::meta::{Date, SiteConfig};
 use crate::parse::{self, Meta, Page, Parsed};
 use crate::render::{self, Indexes, Outputs, Selection, Theme};
 use crate::resolve::{Changed, Files, Resolver, Site};
-use crate::{Options, publishing, url, verify};
+use crate::{Options, publishing, resolve, url, verify};
 
 /// What `serve` parses each page into: its HTML, and the reading statistics
 /// only if the site sets a limit.
@@ -276,14 +276,15 @@ impl Project {
             indexes: if indexes { Indexes::All } else { Indexes::None },
             assets: false,
         });
-        // Outputs of pages that are gone.
+        // Outputs of pages that are gone, unless osteon writes that file
+        // itself (a page that took the glossary's address and was renamed).
         let site = self.site().expect("checked by the caller");
         let mut removed: Vec<String> = paths
             .iter()
             .chain(&pending)
             .filter(|p| url::is_content(p) && site.position(p).is_none())
             .map(|p| url::output_of_source(p))
-            .filter(|o| self.outputs.files.contains_key(o))
+            .filter(|o| self.outputs.files.contains_key(o) && !resolve::is_generated(site, o))
             .collect();
         removed.sort_unstable();
         removed.dedup();

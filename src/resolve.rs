@@ -8,6 +8,8 @@
 //! menus are resolved here too ([`nav`]), and kept current the same way.
 
 mod nav;
+mod outputs;
+pub use outputs::is_generated;
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -66,8 +68,9 @@ pub struct Files {
     /// Each source by its lowercase path (the last in order on a tie), for
     /// the letter-case hint.
     lower: HashMap<String, String>,
-    /// Output paths of the static files (`img/a.png`).
-    assets: HashSet<String>,
+    /// Output paths of the static files (`img/a.png`), each with the file it
+    /// comes from (`static/img/a.png`).
+    assets: BTreeMap<String, String>,
     drafts: bool,
 }
 
@@ -75,12 +78,16 @@ impl Files {
     pub fn from_sources(sources: &Sources, drafts: bool) -> Files {
         Files::new(
             sources.content.iter().map(|f| f.path.clone()).collect(),
-            sources.assets.iter().map(|a| a.output.clone()).collect(),
+            sources
+                .assets
+                .iter()
+                .map(|a| (a.output.clone(), a.source.clone()))
+                .collect(),
             drafts,
         )
     }
 
-    fn new(mut sources: Vec<String>, assets: HashSet<String>, drafts: bool) -> Files {
+    fn new(mut sources: Vec<String>, assets: BTreeMap<String, String>, drafts: bool) -> Files {
         sources.sort();
         sources.dedup();
         let lower = sources
@@ -169,6 +176,9 @@ pub struct Resolver {
     /// Words two glossary entries both claim; worked out again after every
     /// update, as any glossary edit can add or settle one.
     duplicate_terms: Vec<Diagnostic>,
+    /// Sources that would write the same output file; worked out again after
+    /// every update, as a new page or topic can take another's address.
+    collisions: Vec<Diagnostic>,
 }
 
 impl Resolver {
@@ -200,10 +210,12 @@ impl Resolver {
             dangling: HashMap::new(),
             dangles: HashMap::new(),
             duplicate_terms: Vec::new(),
+            collisions: Vec::new(),
         };
         resolver.relink(&(0..n).collect::<Vec<_>>());
         resolver.renavigate();
         resolver.duplicate_terms = duplicate_terms(resolver.site.pages());
+        resolver.collisions = outputs::collisions(&resolver.site, &resolver.files);
         resolver
     }
 
@@ -216,12 +228,14 @@ impl Resolver {
     }
 
     /// Every broken link and anchor, by page, every word two glossary
-    /// entries claim, then the menus' problems.
+    /// entries claim, every address two sources claim, then the menus'
+    /// problems.
     pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
         self.problems
             .values()
             .flatten()
             .chain(&self.duplicate_terms)
+            .chain(&self.collisions)
             .chain(&self.nav_problems)
     }
 
@@ -280,6 +294,7 @@ impl Resolver {
         self.relink(&pages);
         self.renavigate();
         self.duplicate_terms = duplicate_terms(self.site.pages());
+        self.collisions = outputs::collisions(&self.site, &self.files);
     }
 
     /// Puts the changed pages in the site, in path order, and keeps every
@@ -480,7 +495,7 @@ fn check_links(page: &Page, known: &Known) -> Checked {
             },
             Target::Static(path) => {
                 let output = path.strip_prefix("static/").unwrap_or(path);
-                if !known.files.assets.contains(output) {
+                if !known.files.assets.contains_key(output) {
                     problems.push(
                         broken(page, link, format!("`{}` does not exist", link.dest))
                             .with_hint(static_hint(page, link, output, known)),
@@ -570,7 +585,7 @@ fn missing_page(page: &Page, link: &Link, path: &str, known: &Known) -> Option<D
 /// The hint for a link to a static file that does not exist: the closest
 /// one, written as the link writes paths.
 fn static_hint(page: &Page, link: &Link, output: &str, known: &Known) -> String {
-    match closest(output, known.files.assets.iter().map(String::as_str)) {
+    match closest(output, known.files.assets.keys().map(String::as_str)) {
         Some(best) if link.dest.starts_with('/') => format!("did you mean `/{best}`?"),
         Some(best) => format!(
             "did you mean `{}`?",
@@ -793,7 +808,7 @@ mod tests {
             data: Default::default(),
         };
         let sources = files.keys().map(|p| p.to_string()).collect();
-        Resolver::new(parsed, Files::new(sources, HashSet::new(), false))
+        Resolver::new(parsed, Files::new(sources, BTreeMap::new(), false))
     }
 
     /// Pages, outlinks and backlinks by path, and problems: what two

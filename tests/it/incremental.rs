@@ -636,3 +636,32 @@ fn root_links_and_glossary_claims_are_rechecked_after_an_edit() {
         &good,
     );
 }
+
+#[test]
+fn a_page_added_at_a_generated_address_is_reported_until_it_is_renamed() {
+    let site = fixture();
+    let mut project = Project::open(&options(&site)).unwrap();
+    let good = project.outputs().clone();
+    let page = "+++\ntitle = \"Words\"\ndescription = \"D.\"\n+++\n\nText.\n";
+    site.write("pages/glossary.md", page);
+    assert_rejected(
+        &mut project,
+        &site,
+        &["pages/glossary.md"],
+        &[("duplicate-url", "pages/glossary.md")],
+        &good,
+    );
+    std::fs::remove_file(site.path().join("pages/glossary.md")).unwrap();
+    site.write("pages/words.md", page);
+    assert!(
+        rebuild(
+            &mut project,
+            &site,
+            &["pages/glossary.md", "pages/words.md"]
+        )
+        .ok,
+        "{:?}",
+        project.diagnostics()
+    );
+    assert_same_as_cold(&site, &project);
+}
