@@ -162,6 +162,17 @@ impl Project {
                 self.parse_problems.insert(file.path.clone(), problems);
             }
         }
+        // A content file that cannot be read (invalid UTF-8) is that file's
+        // problem, so the next save of it clears it as a re-parse would.
+        let (unreadable, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            global.into_iter().partition(|d| url::is_content(&d.file));
+        global = rest;
+        for d in unreadable {
+            self.parse_problems
+                .entry(d.file.clone())
+                .or_default()
+                .push(d);
+        }
         let (data, mut problems) = crate::data::parse(&sources.data);
         global.append(&mut problems);
         let files = Files::from_sources(&sources, self.options.drafts);

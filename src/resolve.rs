@@ -268,6 +268,19 @@ impl Resolver {
             if let Some(pages) = self.dangling.get(&change.path) {
                 recheck.extend(pages.iter().cloned());
             }
+            // Hints for links that land nowhere name glossary words, so a
+            // changed term or alias re-checks them all, as a new file does.
+            let words = |p: Option<&Page>| match p.map(|p| &p.meta) {
+                Some(Meta::Glossary(m)) => Some((m.term.clone(), m.aliases.clone())),
+                _ => None,
+            };
+            let old_page = self
+                .site
+                .position(&change.path)
+                .map(|i| &*self.site.parsed.pages[i]);
+            if words(old_page) != words(published.map(|p| &**p)) {
+                files_changed = true;
+            }
             if let Some(old) = self.site.position(&change.path) {
                 let page = &self.site.parsed.pages[old];
                 if published.is_none_or(|new| !same_anchors(page, new)) {

@@ -15,6 +15,7 @@ mod navigation;
 mod new;
 mod publishing;
 mod serve;
+mod soak;
 mod support;
 mod theme;
 mod urls;
