@@ -48,6 +48,8 @@ pub enum Code {
     /// Two sources (pages, static files, or a page osteon makes) would be
     /// published at the same address.
     DuplicateUrl,
+    /// osteon itself failed (a bug): `serve` reports a rebuild that panicked.
+    Internal,
 }
 
 impl Code {
@@ -70,6 +72,7 @@ impl Code {
             Code::Placeholder => "placeholder",
             Code::DuplicateTerm => "duplicate-term",
             Code::DuplicateUrl => "duplicate-url",
+            Code::Internal => "internal",
         }
     }
 }

@@ -233,6 +233,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
                 addr: std::net::SocketAddr::new(bind, port),
                 debounce: osteon::serve::DEBOUNCE,
+                fail_on: None,
             };
             let ctrl_c = async {
                 // Without a Ctrl-C handler the default one still ends the process.

@@ -57,6 +57,8 @@ pub struct Project {
     pending_indexes: bool,
     /// The last render of everything failed: the next rebuild renders all.
     pending_all: bool,
+    /// Set by [`Project::reload_next`].
+    reload: bool,
     diagnostics: Vec<Diagnostic>,
     source_map: SourceMap,
 }
@@ -93,6 +95,7 @@ impl Project {
             pending: HashSet::new(),
             pending_indexes: false,
             pending_all: false,
+            reload: false,
             diagnostics: Vec::new(),
             source_map: SourceMap::default(),
         };
@@ -102,7 +105,16 @@ impl Project {
 
     /// Rebuilds after the files `changed` (absolute, or relative to the root)
     /// were created, modified or removed.
+    /// Makes the next rebuild load the whole site again, whatever changed:
+    /// after a rebuild that failed half-way, nothing kept can be trusted.
+    pub fn reload_next(&mut self) {
+        self.reload = true;
+    }
+
     pub fn rebuild(&mut self, changed: &[&Path]) -> anyhow::Result<Rebuild> {
+        if std::mem::take(&mut self.reload) {
+            return self.full();
+        }
         let root = &self.options.root;
         let output = self.options.output_dir();
         let mut content = Vec::new();

@@ -14,6 +14,7 @@ use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
 use std::time::{Duration, Instant};
@@ -32,7 +33,7 @@ use tokio::sync::{RwLock, broadcast};
 use tokio_stream::{Stream, StreamExt as _};
 
 use crate::Options;
-use crate::diagnostic::{Diagnostic, SourceMap, render_human};
+use crate::diagnostic::{Code, Diagnostic, SourceMap, render_human};
 use crate::load::Section;
 use crate::project::{Project, Rebuild};
 
@@ -71,6 +72,9 @@ pub struct Config {
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
     pub debounce: Duration,
+    /// For tests only: a rebuild after a save of a file with this name
+    /// panics, to prove that serve survives a failing rebuild.
+    pub fail_on: Option<String>,
 }
 
 /// What the server tells its caller once it accepts connections.
@@ -93,7 +97,10 @@ pub fn run(
     if let Some(text) = problems(&project) {
         eprint!("{text}");
     }
-    let live = Live::new(project);
+    let mut live = Live::new(project);
+    if let Some(name) = &config.fail_on {
+        Arc::get_mut(&mut live.0).expect("not shared yet").fail_on = Some(name.clone());
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -140,6 +147,8 @@ struct Shared {
     site: RwLock<Served>,
     /// Carries the rebuild count to every `/__osteon/events` stream.
     reloads: broadcast::Sender<u64>,
+    /// See [`Config::fail_on`].
+    fail_on: Option<String>,
 }
 
 struct Served {
@@ -174,6 +183,7 @@ impl Live {
         Live(Arc::new(Shared {
             site: RwLock::new(served),
             reloads,
+            fail_on: None,
         }))
     }
 
@@ -182,7 +192,20 @@ impl Live {
     /// its own, not from the server's runtime.
     pub fn rebuild(&self, changed: &[&Path]) -> anyhow::Result<Rebuilt> {
         let mut site = self.0.site.blocking_write();
-        let rebuild = site.project.rebuild(changed)?;
+        // A panic is a bug in osteon; caught here, at the rebuild's edge, it
+        // costs the editor one save, not the server.
+        let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            if let Some(name) = &self.0.fail_on
+                && changed.iter().any(|p| p.ends_with(name))
+            {
+                panic!("a rebuild after a save of {name} fails, as the test asked");
+            }
+            site.project.rebuild(changed)
+        }));
+        let rebuild = match attempt {
+            Ok(rebuild) => rebuild?,
+            Err(panic) => return Ok(self.survive(site, changed, panic.as_ref())),
+        };
         let overlay = overlay(site.project.diagnostics(), site.project.source_map());
         let problems = (overlay != site.overlay)
             .then(|| problems(&site.project))
@@ -216,6 +239,58 @@ impl Live {
             reloaded,
             problems,
         })
+    }
+}
+
+impl Live {
+    /// After a rebuild panicked: the last good site keeps being served, the
+    /// overlay and the terminal say what happened and ask for a report, and
+    /// the next save loads the whole site again, as the project's state may
+    /// be half-updated.
+    fn survive(
+        &self,
+        mut site: tokio::sync::RwLockWriteGuard<'_, Served>,
+        changed: &[&Path],
+        panic: &(dyn std::any::Any + Send),
+    ) -> Rebuilt {
+        site.project.reload_next();
+        let reason = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        let file = changed.first().map_or_else(String::new, |p| {
+            let root = &site.project.options().root;
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        });
+        let internal = Diagnostic::error(
+            Code::Internal,
+            &file,
+            0..0,
+            format!("osteon failed while rebuilding after this save: {reason}"),
+        )
+        .with_hint(
+            "this is a bug in osteon, not in your site: please report it with this message and \
+             the file you saved. The last good site is still served, and the next save rebuilds \
+             everything",
+        );
+        let internal = [internal];
+        site.overlay = overlay(&internal, site.project.source_map());
+        let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let problems = render_human(&internal, site.project.source_map(), color);
+        site.reloads += 1;
+        let count = site.reloads;
+        drop(site);
+        let _ = self.0.reloads.send(count);
+        Rebuilt {
+            rebuild: Rebuild::default(),
+            errors: 1,
+            reloaded: true,
+            problems: Some(problems),
+        }
     }
 }
 

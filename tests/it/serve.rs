@@ -36,6 +36,11 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
+        Server::start_failing_on(site, None)
+    }
+
+    /// A server whose rebuild panics after a save of a file named `fail_on`.
+    fn start_failing_on(site: &Site, fail_on: Option<&str>) -> Server {
         let config = Config {
             options: Options {
                 root: site.path().to_path_buf(),
@@ -43,6 +48,7 @@ impl Server {
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             debounce: DEBOUNCE,
+            fail_on: fail_on.map(str::to_string),
         };
         let (started, addr) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -754,4 +760,35 @@ fn an_edit_to_a_template_override_reloads_like_a_theme_edit() {
     server.wait_for("/articles/bones/", "the edited override", |r| {
         r.text().contains("crumbs-two")
     });
+}
+
+#[test]
+fn a_rebuild_that_panics_is_reported_and_the_next_save_rebuilds() {
+    let site = small_site();
+    let server = Server::start_failing_on(&site, Some("boom.md"));
+    let mut events = Events::open(server.addr);
+    site.write(
+        "articles/boom.md",
+        &format!("{ARTICLE}\n## Boom\n\nA page whose save makes the rebuild fail.\n"),
+    );
+    events.reload();
+    let page = server.wait_for("/articles/dexa/", "the overlay", Response::has_overlay);
+    let text = page.text();
+    assert!(text.contains("error[internal]"), "{text}");
+    assert!(text.contains("articles/boom.md"), "{text}");
+    assert!(text.contains("please report it"), "{text}");
+    // The last good site is still served, without the page that failed.
+    assert!(text.contains("Scans"), "{text}");
+    assert_eq!(server.get("/articles/boom/").status, 404);
+
+    // The watcher still runs: the next save rebuilds the whole site.
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, and more.\n"),
+    );
+    let page = server.wait_for("/articles/dexa/", "the new text", |r| {
+        r.text().contains("and more")
+    });
+    assert!(!page.has_overlay(), "{}", page.text());
+    assert!(server.get("/articles/boom/").text().contains("Boom"));
 }
