@@ -17,3 +17,4 @@ mod publishing;
 mod serve;
 mod support;
 mod theme;
+mod tidy;
