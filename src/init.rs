@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use crate::write;
 
 static STARTER: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/src/init/site");
 
@@ -17,61 +17,23 @@ const REVIEW_DUE: &str = "%REVIEW_DUE%";
 
 /// Writes a new site into `dir`, creating it if it is missing. A folder that
 /// holds anything but hidden files (`.git`, say) is refused and left as it
-/// was. Returns the files written, relative to `dir`, sorted.
+/// was (see [`write::new_site`]). Returns the files written, relative to
+/// `dir`, sorted.
 pub fn init(dir: &Path, today: jiff::civil::Date) -> anyhow::Result<Vec<PathBuf>> {
-    refuse_unless_empty(dir)?;
     let due = today.saturating_add(jiff::Span::new().years(1)).to_string();
     let today = today.to_string();
-    let mut written = Vec::new();
-    for (path, bytes) in files(&STARTER) {
-        let target = dir.join(&path);
-        // A hidden file already there (a `.gitignore`) is the publisher's.
-        if target.exists() {
-            continue;
-        }
-        let text = String::from_utf8_lossy(bytes)
-            .replace(TODAY, &today)
-            .replace(REVIEW_DUE, &due);
-        std::fs::create_dir_all(target.parent().expect("inside dir"))
-            .with_context(|| format!("cannot create the folder for {}", target.display()))?;
-        std::fs::write(&target, text)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        written.push(path);
-    }
+    let files: Vec<(PathBuf, String)> = files(&STARTER)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let text = String::from_utf8_lossy(bytes)
+                .replace(TODAY, &today)
+                .replace(REVIEW_DUE, &due);
+            (path, text)
+        })
+        .collect();
+    let mut written = write::new_site(dir, &files)?;
     written.sort();
     Ok(written)
-}
-
-/// An error unless `dir` is missing, empty, or holds only hidden files.
-fn refuse_unless_empty(dir: &Path) -> anyhow::Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    anyhow::ensure!(
-        dir.is_dir(),
-        "{} is a file, not a folder; nothing was changed",
-        dir.display()
-    );
-    let mut held: Vec<String> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("cannot read {}", dir.display()))?;
-    held.retain(|name| !name.starts_with('.'));
-    held.sort();
-    if held.is_empty() {
-        return Ok(());
-    }
-    let shown = match held.len() {
-        1..=3 => held.join(", "),
-        n => format!("{} and {} more", held[..3].join(", "), n - 3),
-    };
-    anyhow::bail!(
-        "{} is not empty (it holds {shown}); nothing was changed\n\
-         `osteon init` writes a new site only into an empty or new folder, so it never \
-         overwrites your files: give it a new folder, for example `osteon init my-site`",
-        dir.display()
-    )
 }
 
 /// Every file of the starter site, with its path inside it.

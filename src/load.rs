@@ -343,6 +343,13 @@ fn is_hidden(path: &str) -> bool {
         .any(|part| part.starts_with('.') || part.ends_with('~'))
 }
 
+/// Whether `path`, relative to the site folder `root`, is a folder there:
+/// how `serve` tells a changed folder from a changed page, and finds the
+/// source folders to watch.
+pub fn is_folder(root: &Path, path: &Path) -> bool {
+    root.join(path).is_dir()
+}
+
 /// Reads one Markdown source again after it changed: `None` with no
 /// diagnostic when the file is gone.
 pub fn reload_content(root: &Path, path: &str) -> (Option<SourceFile>, Vec<Diagnostic>) {
@@ -403,4 +410,19 @@ fn unreadable(path: &str, e: &std::io::Error) -> Diagnostic {
         0..0,
         format!("cannot read this file: {e}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_is_told_from_a_file_and_a_missing_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("articles/old.md")).unwrap();
+        std::fs::write(dir.path().join("articles/new.md"), "").unwrap();
+        assert!(is_folder(dir.path(), Path::new("articles/old.md")));
+        assert!(!is_folder(dir.path(), Path::new("articles/new.md")));
+        assert!(!is_folder(dir.path(), Path::new("articles/gone.md")));
+    }
 }

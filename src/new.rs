@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
 use crate::load::Section;
+use crate::write;
 
 /// What each kind of file starts as: `{title}` and `{today}` are filled in.
 fn template(section: Section) -> &'static str {
@@ -29,12 +28,10 @@ pub fn create(root: &Path, section: Section, slug: &str, today: &str) -> anyhow:
         "`{slug}` is not a valid slug: use lower-case letters, digits and hyphens"
     );
     let path = root.join(section.dir()).join(format!("{slug}.md"));
-    anyhow::ensure!(!path.exists(), "{} already exists", path.display());
     let text = template(section)
         .replace("{title}", &title(slug))
         .replace("{today}", today);
-    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    write::new_file(&path, &text)?;
     Ok(path)
 }
 

@@ -128,7 +128,7 @@ impl Project {
             let rel = rel.to_string_lossy().replace('\\', "/");
             // A folder named like a page is still a folder: what was in it is
             // only found by loading everything again.
-            if url::is_content(&rel) && !root.join(&rel).is_dir() {
+            if url::is_content(&rel) && !load::is_folder(root, Path::new(&rel)) {
                 content.push(rel);
             } else {
                 return self.full();

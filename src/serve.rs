@@ -34,7 +34,7 @@ use tokio_stream::{Stream, StreamExt as _};
 
 use crate::Options;
 use crate::diagnostic::{Code, Diagnostic, SourceMap, render_human};
-use crate::load::Section;
+use crate::load::{self, Section};
 use crate::project::{Project, Rebuild};
 
 /// Where open pages listen for reloads.
@@ -629,8 +629,8 @@ fn watch(options: &Options, live: &Live, debounce: Duration) -> anyhow::Result<W
         .watch(&watched, RecursiveMode::NonRecursive)
         .with_context(|| format!("cannot watch {}", watched.display()))?;
     for dir in source_dirs() {
-        let dir = watched.join(dir);
-        if dir.is_dir() {
+        if load::is_folder(&watched, Path::new(dir)) {
+            let dir = watched.join(dir);
             notifier
                 .watch(&dir, RecursiveMode::Recursive)
                 .with_context(|| format!("cannot watch {}", dir.display()))?;
@@ -670,10 +670,10 @@ fn merge(mut changed: Vec<PathBuf>, receiver: &mpsc::Receiver<Vec<PathBuf>>) -> 
 fn watch_new_folders(notifier: &Weak<Mutex<Notifier>>, root: &Path, changed: &[PathBuf]) {
     for path in changed {
         let is_source_dir = path.to_str().is_some_and(|p| source_dirs().any(|d| d == p));
-        let dir = root.join(path);
-        if !is_source_dir || !dir.is_dir() {
+        if !is_source_dir || !load::is_folder(root, path) {
             continue;
         }
+        let dir = root.join(path);
         let Some(notifier) = notifier.upgrade() else {
             return;
         };

@@ -1,4 +1,5 @@
-//! Writes the rendered site to the output folder: the only code that writes.
+//! Writes the rendered site to the output folder, and the new files of
+//! `osteon new` and `osteon init`: the only code that writes files.
 //!
 //! Only files whose bytes changed are written, each to a temporary file that is
 //! then renamed over the old one, so a reader never sees half a file. Files that
@@ -15,7 +16,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -187,6 +188,78 @@ fn remove_stale(out: &Path, outputs: &Outputs) -> anyhow::Result<usize> {
     Ok(removed)
 }
 
+/// Creates the file `path` holding `text`, and the folders it needs: what
+/// `osteon new` writes. A path that exists is an error, and the file is
+/// opened only if it is new, so nothing is ever overwritten.
+pub fn new_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(!path.exists(), "{} already exists", path.display());
+    fs::create_dir_all(path.parent().expect("has a parent"))?;
+    create_new(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Writes a new site's `files` (paths relative to `dir`) into `dir`,
+/// creating it if it is missing: what `osteon init` writes. A folder that
+/// holds anything but hidden files (`.git`, say) is refused and left as it
+/// was; a hidden file already there (a `.gitignore`) is the publisher's and is
+/// kept. Returns the paths written, in the order given.
+pub fn new_site(dir: &Path, files: &[(PathBuf, String)]) -> anyhow::Result<Vec<PathBuf>> {
+    refuse_unless_empty(dir)?;
+    let mut written = Vec::new();
+    for (path, text) in files {
+        let target = dir.join(path);
+        if target.exists() {
+            continue;
+        }
+        fs::create_dir_all(target.parent().expect("inside dir"))
+            .with_context(|| format!("cannot create the folder for {}", target.display()))?;
+        create_new(&target, text).with_context(|| format!("cannot write {}", target.display()))?;
+        written.push(path.clone());
+    }
+    Ok(written)
+}
+
+/// Writes `text` to `path` only if no file is there, even one that appeared
+/// since the caller looked.
+fn create_new(path: &Path, text: &str) -> io::Result<()> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
+/// An error unless `dir` is missing, empty, or holds only hidden files.
+fn refuse_unless_empty(dir: &Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    anyhow::ensure!(
+        dir.is_dir(),
+        "{} is a file, not a folder; nothing was changed",
+        dir.display()
+    );
+    let mut held: Vec<String> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+    held.retain(|name| !name.starts_with('.'));
+    held.sort();
+    if held.is_empty() {
+        return Ok(());
+    }
+    let shown = match held.len() {
+        1..=3 => held.join(", "),
+        n => format!("{} and {} more", held[..3].join(", "), n - 3),
+    };
+    anyhow::bail!(
+        "{} is not empty (it holds {shown}); nothing was changed\n\
+         `osteon init` writes a new site only into an empty or new folder, so it never \
+         overwrites your files: give it a new folder, for example `osteon init my-site`",
+        dir.display()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +302,44 @@ mod tests {
         assert_eq!(files, ["a.html", "d.html"]);
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "A");
         assert!(!write(&good, &out).unwrap().repaired);
+    }
+
+    /// `new` creates the folders a file needs, and never replaces a file.
+    #[test]
+    fn a_new_file_is_never_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("articles/a.md");
+        new_file(&path, "first").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+        let e = new_file(&path, "second").unwrap_err();
+        assert_eq!(e.to_string(), format!("{} already exists", path.display()));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+    }
+
+    /// `init` writes only into a folder that holds nothing but hidden
+    /// files, and keeps those.
+    #[test]
+    fn a_new_site_keeps_hidden_files_and_refuses_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site).unwrap();
+        fs::write(site.join(".gitignore"), "mine").unwrap();
+        let files = [
+            (PathBuf::from(".gitignore"), "theirs".to_string()),
+            (PathBuf::from("pages/about.md"), "about".to_string()),
+        ];
+        let written = new_site(&site, &files).unwrap();
+        assert_eq!(written, [PathBuf::from("pages/about.md")]);
+        assert_eq!(fs::read_to_string(site.join(".gitignore")).unwrap(), "mine");
+        assert_eq!(
+            fs::read_to_string(site.join("pages/about.md")).unwrap(),
+            "about"
+        );
+
+        let e = new_site(&site, &files).unwrap_err().to_string();
+        assert!(
+            e.contains("is not empty (it holds pages); nothing was changed"),
+            "{e}"
+        );
     }
 }

@@ -18,4 +18,5 @@ mod serve;
 mod soak;
 mod support;
 mod theme;
+mod tidy;
 mod urls;
