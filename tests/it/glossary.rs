@@ -11,7 +11,6 @@ fn term(word: &str, aliases: &[&str]) -> String {
     )
 }
 
-
 /// The HTML of the A–Z section with `id`, or `None` if there is none.
 fn section<'a>(page: &'a str, id: &str) -> Option<&'a str> {
     let start = page.find(&format!("<h2 id=\"{id}\">"))?;
