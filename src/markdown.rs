@@ -11,6 +11,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashSet;
 
+use crate::link_text;
 use crate::readability::TextStats;
 use crate::shortcode::{self, Call};
 use crate::url;
@@ -98,19 +99,6 @@ pub enum Problem {
         hint: String,
     },
 }
-
-/// Link texts that say nothing out of context, as screen-reader users list links.
-const VAGUE_LINK_TEXT: [&str; 9] = [
-    "click here",
-    "here",
-    "click",
-    "read more",
-    "more",
-    "this page",
-    "this",
-    "link",
-    "this link",
-];
 
 /// A link or image being read, to check its text when it closes.
 struct OpenLink {
@@ -600,31 +588,26 @@ impl<'a> State<'a, '_> {
             return;
         };
         let text = link.text.trim();
-        let starts_with = |prefix: &str| {
-            text.get(..prefix.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-        };
-        // Without its closing dots, which `check` may read as `...` where
-        // `build` reads `…` (see [`parse`]), so both quote it alike.
-        let bare = text.trim_end_matches(['.', '!', '…']);
         if text.is_empty() && !link.has_image {
             self.accessibility(
                 link.span,
                 "this link has no text".into(),
                 "write words that say where the link goes",
             );
-        } else if VAGUE_LINK_TEXT.iter().any(|v| v.eq_ignore_ascii_case(bare)) {
-            self.accessibility(
+            return self.recycle(link.text);
+        }
+        match link_text::judge(text) {
+            Some(link_text::Fault::Vague(bare)) => self.accessibility(
                 link.span,
                 format!("the link text `{bare}` does not say where the link goes"),
                 "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
-            );
-        } else if starts_with("http://") || starts_with("https://") || starts_with("www.") {
-            self.accessibility(
+            ),
+            Some(link_text::Fault::Address) => self.accessibility(
                 link.span,
                 "a bare web address is used as link text".into(),
                 "name the page instead, e.g. [NHS advice on osteoporosis](https://…)",
-            );
+            ),
+            None => {}
         }
         self.recycle(link.text);
     }

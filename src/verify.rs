@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Code, Diagnostic, closest};
+use crate::link_text;
 use crate::render::Outputs;
 use html::{Attr, Token};
 
@@ -350,7 +351,7 @@ impl Audit {
                     return;
                 };
                 let text = unescape(self.link_text.trim());
-                if (text.is_empty() && !labelled) || says_nothing(&text) {
+                if (text.is_empty() && !labelled) || link_text::judge(&text).is_some() {
                     self.bad_links.push(text.into_owned());
                 }
             }
@@ -362,33 +363,6 @@ impl Audit {
             self.link_text.push_str(text);
         }
     }
-}
-
-/// Whether link text says nothing out of context (compared in lower case).
-fn says_nothing(text: &str) -> bool {
-    let lower;
-    let text = if text.is_ascii() {
-        text
-    } else {
-        lower = text.to_lowercase();
-        &lower
-    };
-    let starts = |prefix: &str| {
-        text.len() >= prefix.len()
-            && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-    };
-    [
-        "click here",
-        "here",
-        "read more",
-        "more",
-        "this page",
-        "link",
-    ]
-    .iter()
-    .any(|phrase| text.eq_ignore_ascii_case(phrase))
-        || starts("http://")
-        || starts("https://")
 }
 
 impl<'a> Scan<'a> {
@@ -1385,17 +1359,19 @@ mod tests {
         );
     }
 
+    /// The audit of a page whose one link reads `text`.
+    fn link(text: &str) -> Vec<String> {
+        audit(&[
+            (
+                "articles/a/index.html",
+                &GOOD.replace("Calcium advice", text),
+            ),
+            ("x.png", ""),
+        ])
+    }
+
     #[test]
     fn link_text_is_judged_in_lower_case() {
-        let link = |text: &str| {
-            audit(&[
-                (
-                    "articles/a/index.html",
-                    &GOOD.replace("Calcium advice", text),
-                ),
-                ("x.png", ""),
-            ])
-        };
         for text in [
             "Click Here",
             "HERE",
@@ -1407,6 +1383,26 @@ mod tests {
         }
         for text in ["Calcium advice", "Here is why", "http:/x", "héré"] {
             assert_eq!(link(text), Vec::<String>::new(), "{text:?}");
+        }
+    }
+
+    /// Templates are held to the phrases content is held to
+    /// ([`link_text::VAGUE`]), with the same closing dots and web addresses.
+    #[test]
+    fn template_link_text_is_judged_as_content_is() {
+        for text in link_text::VAGUE.into_iter().chain([
+            "Click",
+            "This link",
+            "here.",
+            "Read more\u{2026}",
+            "www.nhs.uk",
+        ]) {
+            let found = link(text);
+            assert_eq!(found.len(), 1, "{text:?}");
+            assert!(
+                found[0].contains(&format!("the link text `{text}` does not say")),
+                "{found:?}"
+            );
         }
     }
 
