@@ -25,6 +25,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::link_text;
 use crate::render::Outputs;
+use crate::url;
 use html::{Attr, Token};
 
 /// The file a template name was read from (see [`crate::load::Sources::template_file`]),
@@ -578,46 +579,6 @@ pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Decodes `%20`-style escapes; invalid escapes and non-UTF-8 results stay as written.
-fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b == b'%') {
-        return Cow::Borrowed(s);
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    match String::from_utf8(out) {
-        Ok(decoded) => Cow::Owned(decoded),
-        Err(_) => Cow::Borrowed(s),
-    }
-}
-
-/// Whether a URL starts with a scheme (`https:`, `mailto:`, `data:`).
-fn has_scheme(url: &str) -> bool {
-    // A scheme ends at the first byte that cannot be in one, which must be `:`.
-    let b = url.as_bytes();
-    let len = b
-        .iter()
-        .position(|&c| !(c.is_ascii_alphanumeric() || b"+-.".contains(&c)))
-        .unwrap_or(b.len());
-    len > 0 && b[0].is_ascii_alphabetic() && b.get(len) == Some(&b':')
-}
-
 /// `s` split at the first `c`, without it; short URLs are faster to search byte by byte.
 fn split_at_byte(s: &str, c: u8) -> Option<(&str, &str)> {
     let at = s.bytes().position(|b| b == c)?;
@@ -659,7 +620,7 @@ fn resolve<'u>(
     buf: &mut String,
 ) -> Resolved<'u> {
     let url = url.trim_ascii();
-    if url.starts_with("//") || has_scheme(url) {
+    if url::is_external(url) {
         return Resolved::Skip;
     }
     let (rest, fragment) = match split_at_byte(url, b'#') {
@@ -673,7 +634,7 @@ fn resolve<'u>(
             fragment,
         };
     }
-    let path = percent_decode(path);
+    let path = url::percent_decode(path);
     buf.clear();
     let relative = if let Some(absolute) = path.strip_prefix('/') {
         let base = base_path.trim_start_matches('/');
@@ -786,7 +747,7 @@ fn check_page<'a>(
                 };
                 // Only HTML has ids; a fragment on a PDF (`#page=2`) means something else.
                 let to = scans.of(target);
-                let fragment = percent_decode(fragment);
+                let fragment = url::percent_decode(fragment);
                 if !to.html || to.ids.contains(fragment.as_ref()) {
                     continue;
                 }
