@@ -9,6 +9,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod glossary;
 pub mod init;
+pub mod link_text;
 pub mod load;
 pub mod machine;
 pub mod markdown;

@@ -5,12 +5,12 @@
 //! the site (shortcode output, glossary summaries) is left as a numbered hole
 //! that `render` fills, so nothing is parsed twice and positions never drift.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashSet;
 
+use crate::link_text;
 use crate::readability::TextStats;
 use crate::shortcode::{self, Call};
 use crate::url;
@@ -98,19 +98,6 @@ pub enum Problem {
         hint: String,
     },
 }
-
-/// Link texts that say nothing out of context, as screen-reader users list links.
-const VAGUE_LINK_TEXT: [&str; 9] = [
-    "click here",
-    "here",
-    "click",
-    "read more",
-    "more",
-    "this page",
-    "this",
-    "link",
-    "this link",
-];
 
 /// A link or image being read, to check its text when it closes.
 struct OpenLink {
@@ -600,31 +587,26 @@ impl<'a> State<'a, '_> {
             return;
         };
         let text = link.text.trim();
-        let starts_with = |prefix: &str| {
-            text.get(..prefix.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-        };
-        // Without its closing dots, which `check` may read as `...` where
-        // `build` reads `…` (see [`parse`]), so both quote it alike.
-        let bare = text.trim_end_matches(['.', '!', '…']);
         if text.is_empty() && !link.has_image {
             self.accessibility(
                 link.span,
                 "this link has no text".into(),
                 "write words that say where the link goes",
             );
-        } else if VAGUE_LINK_TEXT.iter().any(|v| v.eq_ignore_ascii_case(bare)) {
-            self.accessibility(
+            return self.recycle(link.text);
+        }
+        match link_text::judge(text) {
+            Some(link_text::Fault::Vague(bare)) => self.accessibility(
                 link.span,
                 format!("the link text `{bare}` does not say where the link goes"),
                 "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
-            );
-        } else if starts_with("http://") || starts_with("https://") || starts_with("www.") {
-            self.accessibility(
+            ),
+            Some(link_text::Fault::Address) => self.accessibility(
                 link.span,
                 "a bare web address is used as link text".into(),
                 "name the page instead, e.g. [NHS advice on osteoporosis](https://…)",
-            );
+            ),
+            None => {}
         }
         self.recycle(link.text);
     }
@@ -882,7 +864,7 @@ pub fn classify(dest: &str, file: &str) -> Target {
     if let Some(fragment) = dest.strip_prefix('#') {
         return Target::SamePage(fragment.to_string());
     }
-    if has_scheme(dest) || dest.starts_with("//") {
+    if url::is_external(dest) {
         return Target::External;
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -890,11 +872,8 @@ pub fn classify(dest: &str, file: &str) -> Target {
         None => (dest, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let path = if path.contains('%') {
-        Cow::Owned(path.replace("%20", " "))
-    } else {
-        Cow::Borrowed(path)
-    };
+    // Decoded as `verify` decodes the output's links: `my%2Dpage.md` is `my-page.md`.
+    let path = url::percent_decode(path);
     if let Some(rooted) = path.strip_prefix('/') {
         // Written from the site root: checked against the sources too.
         return match url::of_root(rooted) {
@@ -910,22 +889,6 @@ pub fn classify(dest: &str, file: &str) -> Target {
         Target::Static(path)
     } else {
         Target::Source { path, fragment }
-    }
-}
-
-fn has_scheme(dest: &str) -> bool {
-    match dest.split_once(':') {
-        Some((scheme, _)) => {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-        }
-        None => false,
     }
 }
 
@@ -1066,6 +1029,38 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// Every escape is decoded, as `verify` decodes the output's links, not
+    /// only `%20`; an invalid escape stays as written.
+    #[test]
+    fn percent_escapes_in_links_are_decoded() {
+        let source = |path: &str| Target::Source {
+            path: path.into(),
+            fragment: None,
+        };
+        let file = "articles/a.md";
+        assert_eq!(
+            classify("my%2Dpage.md", file),
+            source("articles/my-page.md")
+        );
+        assert_eq!(
+            classify("my%20page.md", file),
+            source("articles/my page.md")
+        );
+        assert_eq!(classify("caf%C3%A9.md", file), source("articles/café.md"));
+        assert_eq!(classify("100%25.md", file), source("articles/100%.md"));
+        assert_eq!(classify("a%zz.md", file), source("articles/a%zz.md"));
+        assert_eq!(classify("%ff.md", file), source("articles/%ff.md"));
+        assert_eq!(
+            classify("/img/caf%C3%A9.png", file),
+            Target::Static("static/img/café.png".into())
+        );
+        assert_eq!(
+            classify("%2E%2E/%2E%2E/x.md", file),
+            Target::Invalid("the path goes above the site folder".into())
+        );
+        assert_eq!(classify("mailto:a%40b.org", file), Target::External);
     }
 
     #[test]

@@ -53,26 +53,13 @@ impl std::fmt::Display for Date {
 impl Date {
     /// The date as readers see it: `1 October 2026` or `October 1, 2026`.
     pub fn human(&self, language: &str) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let month = MONTHS[self.0.month() as usize - 1];
-        if language.eq_ignore_ascii_case("en-US") {
-            format!("{month} {}, {}", self.0.day(), self.0.year())
+        // `%B` is the English month name; `-` drops the padding.
+        let format = if language.eq_ignore_ascii_case("en-US") {
+            "%B %-d, %-Y"
         } else {
-            format!("{} {month} {}", self.0.day(), self.0.year())
-        }
+            "%-d %B %-Y"
+        };
+        self.0.strftime(format).to_string()
     }
 }
 
@@ -494,6 +481,34 @@ mod tests {
         let d = parse_toml::<PageMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
         assert_eq!(&text[d.span.clone()], "titel");
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        for (i, month) in MONTHS.iter().enumerate() {
+            for (year, day) in [(2026, 1), (999, 9), (1, 28)] {
+                let date = Date(jiff::civil::date(year, i as i8 + 1, day));
+                assert_eq!(date.human("en-GB"), format!("{day} {month} {year}"));
+                assert_eq!(date.human("en-us"), format!("{month} {day}, {year}"));
+            }
+        }
+        let date = Date(jiff::civil::date(2026, 10, 31));
+        assert_eq!(date.human("fr"), "31 October 2026");
+        assert_eq!(date.human("en-US"), "October 31, 2026");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::load::Section;
-use crate::write;
+use crate::{url, write};
 
 /// What each kind of file starts as: `{title}` and `{today}` are filled in.
 fn template(section: Section) -> &'static str {
@@ -21,11 +21,9 @@ fn template(section: Section) -> &'static str {
 /// start from.
 pub fn create(root: &Path, section: Section, slug: &str, today: &str) -> anyhow::Result<PathBuf> {
     anyhow::ensure!(
-        !slug.is_empty()
-            && slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-        "`{slug}` is not a valid slug: use lower-case letters, digits and hyphens"
+        url::is_valid_slug(slug),
+        "`{slug}` is not a valid slug: use {}",
+        url::SLUG_RULE
     );
     let path = root.join(section.dir()).join(format!("{slug}.md"));
     let text = template(section)

@@ -161,7 +161,7 @@ pub fn parse_page(
         return (None, vec![d]);
     };
     let slug = url::slug(&file.path);
-    if !is_valid_slug(slug) {
+    if !url::is_valid_slug(slug) {
         diagnostics.push(
             Diagnostic::error(
                 Code::Slug,
@@ -170,8 +170,9 @@ pub fn parse_page(
                 format!("`{slug}` is not a valid slug"),
             )
             .with_hint(format!(
-                "use lower-case letters, digits and hyphens only, for example `{}`",
-                suggest_slug(slug)
+                "use {} only, for example `{}`",
+                url::SLUG_RULE,
+                url::suggest_slug(slug)
             )),
         );
     }
@@ -255,20 +256,4 @@ fn with_claims(mut meta: GlossaryMeta, text: &str, front: std::ops::Range<usize>
             .collect();
     }
     meta
-}
-
-fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn suggest_slug(slug: &str) -> String {
-    let s: String = slug
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    s.trim_matches('-').to_string()
 }

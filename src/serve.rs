@@ -443,21 +443,7 @@ fn request_path(raw: &str) -> Option<String> {
     if !raw.starts_with('/') {
         return None;
     }
-    let bytes = raw.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let digit = |b: u8| (b as char).to_digit(16);
-            decoded.push((digit(hex[0])? * 16 + digit(hex[1])?) as u8);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let path = String::from_utf8(decoded).ok()?;
+    let path = crate::url::percent_decode_strict(raw)?;
     if path.contains(['\\', '\0']) {
         return None;
     }
@@ -468,7 +454,7 @@ fn request_path(raw: &str) -> Option<String> {
             return None;
         }
     }
-    Some(path)
+    Some(path.into_owned())
 }
 
 /// The content type of an output file, from its extension; text is always UTF-8.

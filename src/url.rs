@@ -1,7 +1,13 @@
 //! Paths and URLs: where a source file is published and how relative links join.
 //!
 //! Pure string functions, shared by `markdown` (rewriting links), `resolve`
-//! (hints) and `render` (output paths), so a page's URL is defined once.
+//! (hints), `render` (output paths), `verify` (the output's links) and `serve`
+//! (request paths), so a page's URL is defined once, and so are the rules
+//! for slugs, URL schemes and percent escapes.
+
+use std::borrow::Cow;
+
+use percent_encoding::percent_decode_str;
 
 use crate::load::Section;
 
@@ -31,6 +37,27 @@ pub fn output_of_source(path: &str) -> String {
 pub fn slug(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// What a slug may hold, as messages say it.
+pub const SLUG_RULE: &str = "lower-case letters, digits and hyphens";
+
+/// Whether `slug` follows [`SLUG_RULE`] and is not empty.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+}
+
+/// A valid slug close to `slug`, to suggest: `Bone Density` → `bone-density`.
+pub fn suggest_slug(slug: &str) -> String {
+    let s: String = slug
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    s.trim_matches('-').to_string()
 }
 
 /// The slug of a topic, which names its page: `Bone health`, `bone-health`
@@ -133,6 +160,52 @@ pub fn of_root(path: &str) -> Root {
     }
 }
 
+/// Whether a URL starts with a scheme (`https:`, `mailto:`, `data:`): a
+/// letter, then letters, digits, `+`, `-` or `.`, then `:`.
+pub fn has_scheme(url: &str) -> bool {
+    // A scheme ends at the first byte that cannot be in one, which must be `:`.
+    let b = url.as_bytes();
+    let len = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || b"+-.".contains(&c)))
+        .unwrap_or(b.len());
+    len > 0 && b[0].is_ascii_alphabetic() && b.get(len) == Some(&b':')
+}
+
+/// Whether a link leaves the site: it has a scheme, or is protocol-relative
+/// (`//example.org/x`).
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("//") || has_scheme(url)
+}
+
+/// `s` with its `%20`-style escapes decoded, as a browser finds the file a
+/// link names. An invalid escape (`%zz`, a `%` near the end) stays as
+/// written, and so does the whole of `s` if the decoded bytes are not UTF-8.
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    // Nearly every link has no escape: one search decides.
+    if memchr::memchr(b'%', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    percent_decode_str(s)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(s))
+}
+
+/// `s` percent-decoded, or `None` if any `%` does not start a valid escape or
+/// the decoded bytes are not UTF-8: for input that must not be guessed at,
+/// such as the path of a request to `serve`.
+pub fn percent_decode_strict(s: &str) -> Option<Cow<'_, str>> {
+    let b = s.as_bytes();
+    let valid = memchr::memchr_iter(b'%', b).all(|at| {
+        b.get(at + 1..at + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !valid {
+        return None;
+    }
+    percent_decode_str(s).decode_utf8().ok()
+}
+
 /// Whether a path is a publishable Markdown source (`articles/x.md`).
 pub fn is_content(path: &str) -> bool {
     Section::of_path(path).is_some() && path.ends_with(".md") && path.matches('/').count() == 1
@@ -165,6 +238,106 @@ mod tests {
         }
         assert_eq!(topic_slug("Ménopause"), "ménopause");
         assert_eq!(topic_slug("?!"), "");
+    }
+
+    #[test]
+    fn slugs_are_lower_case_letters_digits_and_hyphens() {
+        for good in ["bone-density", "t-score", "vitamin-d3", "2026", "-"] {
+            assert!(is_valid_slug(good), "{good}");
+        }
+        for bad in ["", "Bone", "bone_density", "bone density", "café", "a.b"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+        assert_eq!(suggest_slug("Bone Density"), "bone-density");
+        assert_eq!(suggest_slug("_Vitamin D_"), "vitamin-d");
+        assert!(is_valid_slug(&suggest_slug("Bone_Density 2")));
+    }
+
+    #[test]
+    fn a_scheme_is_a_letter_then_scheme_characters_then_a_colon() {
+        for url in [
+            "https://x.org",
+            "mailto:a@b.c",
+            "data:image/png;base64,AA",
+            "tel:+44",
+            "svn+ssh://h",
+            "A-b.c:x",
+            "x:",
+        ] {
+            assert!(has_scheme(url), "{url}");
+            assert!(is_external(url), "{url}");
+        }
+        for url in [
+            "",
+            ":x",
+            "1http://x",
+            "a b:c",
+            "b.md",
+            "b.md#x:y",
+            "../a:b.md",
+            "/a:b",
+            "é:x",
+            "#x:y",
+        ] {
+            assert!(!has_scheme(url), "{url}");
+        }
+        assert!(is_external("//cdn.example.org/x"));
+        assert!(!is_external("/about/"));
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_it_cannot_decode() {
+        assert!(matches!(percent_decode("a/b.md"), Cow::Borrowed("a/b.md")));
+        assert_eq!(percent_decode("my%2Dpage%20x"), "my-page x");
+        assert_eq!(percent_decode("caf%C3%A9"), "café");
+        assert_eq!(percent_decode("caf%c3%a9"), "café");
+        assert_eq!(percent_decode("%%41"), "%A");
+        assert_eq!(percent_decode("%2541"), "%41");
+        // Invalid escapes stay; bytes that are not UTF-8 leave all as written.
+        for kept in ["%zz", "%2", "a%", "%ff%41", "%C3"] {
+            assert_eq!(percent_decode(kept), kept);
+        }
+    }
+
+    #[test]
+    fn strict_percent_decoding_refuses_what_it_cannot_decode() {
+        assert_eq!(percent_decode_strict("/a/b").as_deref(), Some("/a/b"));
+        assert_eq!(percent_decode_strict("/my%20f").as_deref(), Some("/my f"));
+        assert_eq!(percent_decode_strict("/%2e%2E").as_deref(), Some("/.."));
+        assert_eq!(percent_decode_strict("/%2541").as_deref(), Some("/%41"));
+        for refused in ["%zz", "%2", "a%", "%%41", "%4g", "%ff", "%C3", "%\u{e9}9"] {
+            assert_eq!(percent_decode_strict(refused), None, "{refused}");
+        }
+    }
+
+    proptest::proptest! {
+        /// `serve` refuses exactly the request paths it refused with its own
+        /// decoder before it used this one.
+        #[test]
+        fn strict_decoding_refuses_what_the_old_decoder_refused(
+            s in "([%0-9a-fA-FgzZ/.é]|%[0-9a-fA-F]{2}){0,10}"
+        ) {
+            let b = s.as_bytes();
+            let mut decoded = Vec::new();
+            let mut i = 0;
+            let old = loop {
+                let Some(&c) = b.get(i) else {
+                    break String::from_utf8(decoded).ok();
+                };
+                if c != b'%' {
+                    decoded.push(c);
+                    i += 1;
+                    continue;
+                }
+                let digit = |at: usize| b.get(at).and_then(|&h| (h as char).to_digit(16));
+                match (digit(i + 1), digit(i + 2)) {
+                    (Some(hi), Some(lo)) => decoded.push((hi * 16 + lo) as u8),
+                    _ => break None,
+                }
+                i += 3;
+            };
+            proptest::prop_assert_eq!(percent_decode_strict(&s).map(Cow::into_owned), old);
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Code, Diagnostic, closest};
+use crate::link_text;
 use crate::render::Outputs;
+use crate::url;
 use html::{Attr, Token};
 
 /// The file a template name was read from (see [`crate::load::Sources::template_file`]),
@@ -350,7 +352,7 @@ impl Audit {
                     return;
                 };
                 let text = unescape(self.link_text.trim());
-                if (text.is_empty() && !labelled) || says_nothing(&text) {
+                if (text.is_empty() && !labelled) || link_text::judge(&text).is_some() {
                     self.bad_links.push(text.into_owned());
                 }
             }
@@ -362,33 +364,6 @@ impl Audit {
             self.link_text.push_str(text);
         }
     }
-}
-
-/// Whether link text says nothing out of context (compared in lower case).
-fn says_nothing(text: &str) -> bool {
-    let lower;
-    let text = if text.is_ascii() {
-        text
-    } else {
-        lower = text.to_lowercase();
-        &lower
-    };
-    let starts = |prefix: &str| {
-        text.len() >= prefix.len()
-            && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-    };
-    [
-        "click here",
-        "here",
-        "read more",
-        "more",
-        "this page",
-        "link",
-    ]
-    .iter()
-    .any(|phrase| text.eq_ignore_ascii_case(phrase))
-        || starts("http://")
-        || starts("https://")
 }
 
 impl<'a> Scan<'a> {
@@ -604,46 +579,6 @@ pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Decodes `%20`-style escapes; invalid escapes and non-UTF-8 results stay as written.
-fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b == b'%') {
-        return Cow::Borrowed(s);
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    match String::from_utf8(out) {
-        Ok(decoded) => Cow::Owned(decoded),
-        Err(_) => Cow::Borrowed(s),
-    }
-}
-
-/// Whether a URL starts with a scheme (`https:`, `mailto:`, `data:`).
-fn has_scheme(url: &str) -> bool {
-    // A scheme ends at the first byte that cannot be in one, which must be `:`.
-    let b = url.as_bytes();
-    let len = b
-        .iter()
-        .position(|&c| !(c.is_ascii_alphanumeric() || b"+-.".contains(&c)))
-        .unwrap_or(b.len());
-    len > 0 && b[0].is_ascii_alphabetic() && b.get(len) == Some(&b':')
-}
-
 /// `s` split at the first `c`, without it; short URLs are faster to search byte by byte.
 fn split_at_byte(s: &str, c: u8) -> Option<(&str, &str)> {
     let at = s.bytes().position(|b| b == c)?;
@@ -685,7 +620,7 @@ fn resolve<'u>(
     buf: &mut String,
 ) -> Resolved<'u> {
     let url = url.trim_ascii();
-    if url.starts_with("//") || has_scheme(url) {
+    if url::is_external(url) {
         return Resolved::Skip;
     }
     let (rest, fragment) = match split_at_byte(url, b'#') {
@@ -699,7 +634,7 @@ fn resolve<'u>(
             fragment,
         };
     }
-    let path = percent_decode(path);
+    let path = url::percent_decode(path);
     buf.clear();
     let relative = if let Some(absolute) = path.strip_prefix('/') {
         let base = base_path.trim_start_matches('/');
@@ -812,7 +747,7 @@ fn check_page<'a>(
                 };
                 // Only HTML has ids; a fragment on a PDF (`#page=2`) means something else.
                 let to = scans.of(target);
-                let fragment = percent_decode(fragment);
+                let fragment = url::percent_decode(fragment);
                 if !to.html || to.ids.contains(fragment.as_ref()) {
                     continue;
                 }
@@ -1385,17 +1320,19 @@ mod tests {
         );
     }
 
+    /// The audit of a page whose one link reads `text`.
+    fn link(text: &str) -> Vec<String> {
+        audit(&[
+            (
+                "articles/a/index.html",
+                &GOOD.replace("Calcium advice", text),
+            ),
+            ("x.png", ""),
+        ])
+    }
+
     #[test]
     fn link_text_is_judged_in_lower_case() {
-        let link = |text: &str| {
-            audit(&[
-                (
-                    "articles/a/index.html",
-                    &GOOD.replace("Calcium advice", text),
-                ),
-                ("x.png", ""),
-            ])
-        };
         for text in [
             "Click Here",
             "HERE",
@@ -1407,6 +1344,26 @@ mod tests {
         }
         for text in ["Calcium advice", "Here is why", "http:/x", "héré"] {
             assert_eq!(link(text), Vec::<String>::new(), "{text:?}");
+        }
+    }
+
+    /// Templates are held to the phrases content is held to
+    /// ([`link_text::VAGUE`]), with the same closing dots and web addresses.
+    #[test]
+    fn template_link_text_is_judged_as_content_is() {
+        for text in link_text::VAGUE.into_iter().chain([
+            "Click",
+            "This link",
+            "here.",
+            "Read more\u{2026}",
+            "www.nhs.uk",
+        ]) {
+            let found = link(text);
+            assert_eq!(found.len(), 1, "{text:?}");
+            assert!(
+                found[0].contains(&format!("the link text `{text}` does not say")),
+                "{found:?}"
+            );
         }
     }
 

@@ -166,28 +166,8 @@ fn is_space(b: u8) -> bool {
 }
 
 /// The position of the first `needle` in `b` at or after `from`.
-///
-/// Eight bytes at a time: most runs between tags are short, where `str::find`
-/// spends more time setting up than searching.
 pub(super) fn find(b: &[u8], from: usize, needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(needle);
-    let mut chunks = b.get(from..)?.chunks_exact(8);
-    let mut i = from;
-    for chunk in chunks.by_ref() {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word) ^ pattern;
-        // The lowest byte flagged is the first zero byte, so the first match.
-        let zero = word.wrapping_sub(ONES) & !word & HIGHS;
-        if zero != 0 {
-            return Some(i + (zero.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    let rest = chunks.remainder();
-    rest.iter().position(|&c| c == needle).map(|p| i + p)
+    memchr::memchr(needle, b.get(from..)?).map(|at| from + at)
 }
 
 /// The position after the first `c` at or after `from`, or the end.

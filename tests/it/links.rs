@@ -196,3 +196,31 @@ fn check_and_build_agree_where_smart_punctuation_changes_the_text() {
         check.stderr
     );
 }
+
+/// A `%` escape in a Markdown link names the file it decodes to, as the
+/// output check decodes the generated page's links: not only `%20`.
+#[test]
+fn percent_escapes_in_links_name_the_decoded_file() {
+    let a = format!(
+        "{ARTICLE}\nSee [my page](my%2Dpage.md#risks) and ![a chart](../static/caf%C3%A9.png).\n"
+    );
+    let page = format!("{ARTICLE}\n## Risks\n");
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{a}//- articles/my-page.md\n{page}//- static/café.png\npng\n"
+    ));
+    assert_eq!(site.check_json(), []);
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    assert!(
+        html.contains(r#"href="/articles/my-page/#risks""#),
+        "{html}"
+    );
+    // pulldown-cmark escapes the address again, as a URL must be written.
+    assert!(html.contains(r#"src="/caf%C3%A9.png""#), "{html}");
+
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\nSee [no page](no%2Dpage.md).\n"),
+    );
+    assert_eq!(site.check_json(), [d("broken-link", "articles/a.md", 9, 5)]);
+}

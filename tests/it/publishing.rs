@@ -389,3 +389,38 @@ fn a_template_that_fails_the_accessibility_gate_is_named() {
     assert_eq!(json[0].1, "templates/article.html");
     site.build().failure();
 }
+
+/// A template's link text is held to the phrases content is held to: `click`
+/// and `this link` are reported in both.
+#[test]
+fn a_template_link_that_says_nothing_is_reported_as_in_content() {
+    for text in ["click", "this link"] {
+        let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nText.\n"));
+        let article = built_in("templates/article.html");
+        site.write(
+            "templates/article.html",
+            &article.replacen(
+                "{% block main %}",
+                &format!("{{% block main %}}<a href=\"/\">{text}</a>"),
+                1,
+            ),
+        );
+        let json = site.check_json_messages();
+        assert_eq!(json.len(), 1, "{json:?}");
+        assert_eq!(json[0].0, "accessibility");
+        assert_eq!(json[0].1, "templates/article.html");
+        assert!(
+            json[0]
+                .4
+                .contains(&format!("the link text `{text}` does not say")),
+            "{json:?}"
+        );
+        site.build().failure();
+
+        let content = Site::new(&format!("//- articles/a.md\n{ARTICLE}\n[{text}](a.md)\n"));
+        let json = content.check_json();
+        assert_eq!(json.len(), 1, "{json:?}");
+        assert_eq!(json[0].0, "accessibility");
+        assert_eq!(json[0].1, "articles/a.md");
+    }
+}
