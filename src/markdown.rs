@@ -133,10 +133,13 @@ impl Output {
     };
 }
 
-// Holes are marked in the HTML with private-use characters, which pulldown-cmark
-// passes through and Markdown authors never type.
-const HOLE_START: char = '\u{E000}';
-const HOLE_END: char = '\u{E001}';
+/// A hole is marked in the HTML as an HTML comment, `<!--osteon:S3-->`.
+/// No author can write one: text, code, alt text and link titles reach the
+/// HTML escaped (`&lt;!--`), and raw HTML that holds the opening is disarmed
+/// (see [`disarm`]). So every marker in the HTML is one of ours, whatever
+/// characters the Markdown holds.
+const HOLE_OPEN: &str = "<!--osteon:";
+const HOLE_CLOSE: &str = "-->";
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -425,6 +428,10 @@ impl<'a> State<'a, '_> {
                     self.claim_id(id, range.clone());
                 }
                 let rebased = rebase_html(html, self.cx.base_path).filter(|_| self.cx.output.html);
+                let rebased = match rebased {
+                    Some(html) => Some(disarm(&html).unwrap_or(html)),
+                    None => disarm(html),
+                };
                 let event = match (rebased, event) {
                     (Some(html), Event::Html(_)) => Event::Html(html.into()),
                     (Some(html), _) => Event::InlineHtml(html.into()),
@@ -729,7 +736,7 @@ fn hole(segment: Segment, block: bool) -> Event<'static> {
         Segment::TermNote(n) => ('T', n),
         Segment::Html(_) => unreachable!("only holes are marked"),
     };
-    let marker = format!("{HOLE_START}{kind}{n}{HOLE_END}");
+    let marker = format!("{HOLE_OPEN}{kind}{n}{HOLE_CLOSE}");
     if block {
         Event::Html(format!("{marker}\n").into())
     } else {
@@ -741,27 +748,50 @@ fn hole(segment: Segment, block: bool) -> Event<'static> {
 fn split_holes(html: &str) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut pos = 0;
-    while let Some(start) = html[pos..].find(HOLE_START).map(|i| pos + i) {
-        let after = start + HOLE_START.len_utf8();
-        let Some(end) = html[after..].find(HOLE_END).map(|i| after + i) else {
-            break;
+    let mut from = 0;
+    while let Some(start) = html[from..].find(HOLE_OPEN).map(|i| from + i) {
+        from = start + HOLE_OPEN.len();
+        let Some((segment, len)) = marker_at(&html[from..]) else {
+            continue;
         };
         if start > pos {
             segments.push(Segment::Html(pos..start));
         }
-        let marker = &html[after..end];
-        let n: usize = marker[1..].parse().unwrap_or(0);
-        segments.push(if marker.starts_with('S') {
-            Segment::Shortcode(n)
-        } else {
-            Segment::TermNote(n)
-        });
-        pos = end + HOLE_END.len_utf8();
+        segments.push(segment);
+        pos = from + len;
+        from = pos;
     }
     if pos < html.len() {
         segments.push(Segment::Html(pos..html.len()));
     }
     segments
+}
+
+/// The hole a marker names (`S3-->` after its opening) and the marker's
+/// remaining length, if `rest` starts with a whole one.
+fn marker_at(rest: &str) -> Option<(Segment, usize)> {
+    let digits = rest
+        .get(1..)?
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let n: usize = rest.get(1..1 + digits)?.parse().ok()?;
+    if !rest[1 + digits..].starts_with(HOLE_CLOSE) {
+        return None;
+    }
+    let segment = match rest.as_bytes()[0] {
+        b'S' => Segment::Shortcode(n),
+        b'T' => Segment::TermNote(n),
+        _ => return None,
+    };
+    Some((segment, 1 + digits + HOLE_CLOSE.len()))
+}
+
+/// Raw HTML from the author with every hole opening broken up
+/// (`<!-- osteon:`, still a comment), so it can never pass for a marker.
+fn disarm(html: &str) -> Option<String> {
+    html.contains(HOLE_OPEN)
+        .then(|| html.replace(HOLE_OPEN, "<!-- osteon:"))
 }
 
 fn footnote_id(label: &str) -> String {
@@ -1075,6 +1105,25 @@ mod tests {
             &md[b.shortcodes[1].span.clone()],
             "{{ v(d=\"intake\", r=\"a_b\") }}"
         );
+    }
+
+    #[test]
+    fn no_text_an_author_writes_passes_for_a_hole() {
+        // osteon's old markers (private-use characters), and its new ones in
+        // text, code, alt text, raw HTML and a raw HTML block.
+        let md = "\u{e000}S0\u{e001} <!--osteon:S0--> `<!--osteon:T0-->` \
+                  ![a chart <!--osteon:S1-->](x.png) <span><!--osteon:S2--></span> {{ t() }}\n\n\
+                  <div>\n<!--osteon:T9-->\n</div>\n";
+        let (b, p) = body(md);
+        assert!(p.is_empty(), "{p:?}");
+        let holes = b
+            .segments
+            .iter()
+            .filter(|s| !matches!(s, Segment::Html(_)))
+            .count();
+        assert_eq!(holes, 1, "{}", html(&b));
+        assert_eq!(b.shortcodes.len(), 1);
+        assert!(html(&b).contains("\u{e000}S0\u{e001}"), "{}", html(&b));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod deploy;
 mod diagnostics;
 mod drafts;
 mod glossary;
+mod hostile;
 mod incremental;
 mod init;
 mod links;
