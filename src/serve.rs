@@ -187,6 +187,12 @@ impl Live {
         }))
     }
 
+    /// Runs `f` on the project being served, for tests that compare it with
+    /// a cold build. Blocks: not for the server's runtime.
+    pub fn with_project<R>(&self, f: impl FnOnce(&Project) -> R) -> R {
+        f(&self.0.site.blocking_read().project)
+    }
+
     /// Rebuilds after the files `changed` changed and, if any output or the error
     /// state changed, tells open pages to reload. Blocks: call it from a thread of
     /// its own, not from the server's runtime.
