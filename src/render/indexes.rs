@@ -40,50 +40,7 @@ impl<'a> Renderer<'a> {
         terms
             .sort_by_cached_key(|&i| (pages[i].meta.title().to_lowercase(), pages[i].path.clone()));
 
-        // Topics are matched by slug and named by `resolve` (see
-        // `resolve::Topics`). A site has a few topics and many articles: each
-        // topic's link is made once.
-        let site_topics = &self.site.topics;
-        let topic_refs: FxHashMap<&str, Value> = site_topics
-            .iter()
-            .map(|(slug, name)| (slug, self.topic_ref(slug, name)))
-            .collect();
-        let article_topics: Vec<Vec<(String, &str)>> = articles
-            .par_iter()
-            .map(|&i| site_topics.of(&pages[i]))
-            .collect();
-        // Each article's card, made once and shared by the home page and its topics.
-        let cards: Vec<Value> = articles
-            .par_iter()
-            .zip(&article_topics)
-            .map(|(&i, topics)| {
-                let topics: Vec<Value> = topics
-                    .iter()
-                    .map(|(slug, _)| topic_refs[slug.as_str()].clone())
-                    .collect();
-                let [title, url, description, kind] = card_fields(&pages[i], &self.base_path);
-                map([title, url, description, kind, ("topics", topics.into())])
-            })
-            .collect();
-        let mut lists: FxHashMap<&str, Vec<Value>> = FxHashMap::default();
-        for (topics, card) in article_topics.iter().zip(&cards) {
-            for (slug, _) in topics {
-                lists.entry(slug).or_default().push(card.clone());
-            }
-        }
-        let topic_values: Vec<(String, String, Value)> = site_topics
-            .iter()
-            .map(|(slug, name)| {
-                let list = lists.remove(slug).unwrap_or_default();
-                let value = map([
-                    ("name", name.into()),
-                    ("slug", slug.into()),
-                    ("url", self.topic_url(slug).into()),
-                    ("articles", list.into()),
-                ]);
-                (slug.to_string(), name.to_string(), value)
-            })
-            .collect();
+        let (cards, topic_values) = self.article_cards(&articles);
         let (letter_values, letter_bar) = self.glossary_letters(&terms);
         let mut base = Context::new();
         base.insert_value("articles", cards.into());
@@ -191,6 +148,56 @@ impl<'a> Renderer<'a> {
         rendered
     }
 
+    /// Each article's card, and each topic with its name, slug, URL and the
+    /// cards of its articles: `(slug, name, value)` in the site's topic order.
+    fn article_cards(&self, articles: &[usize]) -> (Vec<Value>, Vec<(String, String, Value)>) {
+        let pages = self.site.pages();
+        // Topics are matched by slug and named by `resolve` (see
+        // `resolve::Topics`). A site has a few topics and many articles: each
+        // topic's link is made once.
+        let site_topics = &self.site.topics;
+        let topic_refs: FxHashMap<&str, Value> = site_topics
+            .iter()
+            .map(|(slug, name)| (slug, self.topic_ref(slug, name)))
+            .collect();
+        let article_topics: Vec<Vec<(String, &str)>> = articles
+            .par_iter()
+            .map(|&i| site_topics.of(&pages[i]))
+            .collect();
+        // Each article's card, made once and shared by the home page and its topics.
+        let cards: Vec<Value> = articles
+            .par_iter()
+            .zip(&article_topics)
+            .map(|(&i, topics)| {
+                let topics: Vec<Value> = topics
+                    .iter()
+                    .map(|(slug, _)| topic_refs[slug.as_str()].clone())
+                    .collect();
+                let [title, url, description, kind] = card_fields(&pages[i], &self.base_path);
+                map([title, url, description, kind, ("topics", topics.into())])
+            })
+            .collect();
+        let mut lists: FxHashMap<&str, Vec<Value>> = FxHashMap::default();
+        for (topics, card) in article_topics.iter().zip(&cards) {
+            for (slug, _) in topics {
+                lists.entry(slug).or_default().push(card.clone());
+            }
+        }
+        let topic_values: Vec<(String, String, Value)> = site_topics
+            .iter()
+            .map(|(slug, name)| {
+                let list = lists.remove(slug).unwrap_or_default();
+                let value = map([
+                    ("name", name.into()),
+                    ("slug", slug.into()),
+                    ("url", self.topic_url(slug).into()),
+                    ("articles", list.into()),
+                ]);
+                (slug.to_string(), name.to_string(), value)
+            })
+            .collect();
+        (cards, topic_values)
+    }
     /// The site's standalone pages (`pages/`) by source path, for index
     /// templates that link to one only if the site has it:
     /// `{% if "pages/about.md" in pages %}`.
