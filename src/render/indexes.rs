@@ -122,19 +122,7 @@ impl<'a> Renderer<'a> {
                 placeholders.push((path, Ok(Vec::new())));
                 continue;
             }
-            let mut context = base.clone();
-            context.insert_value("topic", topic);
-            context.insert_value(
-                "meta",
-                self.meta(
-                    &name,
-                    &format!("Articles about {name}."),
-                    &format!("topics/{slug}/"),
-                    "website",
-                ),
-            );
-            context.insert_value("jsonld", Value::safe_string(""));
-            self.insert_nav(&mut context, &format!("topics/{slug}/"), false);
+            let context = self.topic_context(&base, &slug, &name, topic);
             out.push((path, ("topic.html", context)));
         }
         let mut rendered: Vec<_> = out
@@ -198,6 +186,25 @@ impl<'a> Renderer<'a> {
             .collect();
         (cards, topic_values)
     }
+    /// The context of the page of the topic `slug`, called `name`: `base`
+    /// and the topic's value.
+    fn topic_context(&self, base: &Context, slug: &str, name: &str, topic: Value) -> Context {
+        let mut context = base.clone();
+        context.insert_value("topic", topic);
+        context.insert_value(
+            "meta",
+            self.meta(
+                name,
+                &format!("Articles about {name}."),
+                &format!("topics/{slug}/"),
+                "website",
+            ),
+        );
+        context.insert_value("jsonld", Value::safe_string(""));
+        self.insert_nav(&mut context, &format!("topics/{slug}/"), false);
+        context
+    }
+
     /// The site's standalone pages (`pages/`) by source path, for index
     /// templates that link to one only if the site has it:
     /// `{% if "pages/about.md" in pages %}`.
