@@ -6,7 +6,7 @@
 //! (`<script>`, `<style>`, `<title>`, `<textarea>`, …), comments, doctypes,
 //! CDATA, SVG and MathML. It does not decode entities or build a tree; a tag cut
 //! off by the end of the input is dropped, as lol_html drops it. Everything it
-//! returns is a slice of the input. The tests in `verify.rs` check it against
+//! returns is a slice of the input. The tests in `verify/tests.rs` check it against
 //! lol_html. One known gap: a `<script>` whose text holds `<!--<script>` ends
 //! at the first `</script>`, where a browser waits for the second.
 

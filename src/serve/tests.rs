@@ -1,0 +1,107 @@
+//! Tests of `serve`'s request paths, reload script, overlay and watch filter.
+
+use std::path::{Path, PathBuf};
+
+use super::http::request_path;
+use super::overlay::inject;
+use super::watch::Filter;
+use super::*;
+use crate::diagnostic::SourceMap;
+
+#[test]
+fn request_paths_that_leave_the_site_are_refused() {
+    for bad in [
+        "/../Cargo.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/site.toml",
+        "/articles/..%2f..%2fsite.toml",
+        "/articles/%2e%2e%2f%2e%2e%2fsite.toml",
+        "/a/./b",
+        "//etc/passwd",
+        "/a%5c..%5csite.toml",
+        "/a%00",
+        "/%zz",
+        "/%2",
+        "/%ff",
+        "relative",
+    ] {
+        assert_eq!(request_path(bad), None, "{bad}");
+    }
+    assert_eq!(request_path("/").as_deref(), Some("/"));
+    assert_eq!(
+        request_path("/articles/x/").as_deref(),
+        Some("/articles/x/")
+    );
+    assert_eq!(
+        request_path("/my%20file.pdf").as_deref(),
+        Some("/my file.pdf")
+    );
+    assert_eq!(request_path("/a..b/").as_deref(), Some("/a..b/"));
+}
+
+#[test]
+fn the_script_listens_where_the_server_sends() {
+    assert!(RELOAD_SCRIPT.contains(&format!("\"{EVENTS_PATH}\"")));
+}
+
+#[test]
+fn the_script_goes_before_the_last_closing_body() {
+    let page = b"<p></body>x<p>end</body></html>";
+    assert_eq!(
+        inject(page, "<s>"),
+        b"<p></body>x<p>end<s></body></html>".to_vec()
+    );
+    assert_eq!(inject(b"<p>", "<s>"), b"<p><s>".to_vec());
+}
+
+#[test]
+fn the_overlay_escapes_everything() {
+    let mut sources = SourceMap::default();
+    sources.insert("articles/<x>.md", "+++\ntitle = \"<script>\"\n+++\n");
+    let d = Diagnostic::error(
+        crate::diagnostic::Code::FrontMatter,
+        "articles/<x>.md",
+        12..20,
+        "unknown key `<script>`",
+    )
+    .with_hint("did you mean \"title\" & co?");
+    let html = overlay(&[d], &sources);
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("articles/&lt;x&gt;.md:2:9"), "{html}");
+    assert!(html.contains("unknown key `&lt;script&gt;`"), "{html}");
+    assert!(html.contains("&quot;title&quot; &amp; co?"), "{html}");
+    assert!(
+        html.contains("2 | title = &quot;&lt;script&gt;&quot;"),
+        "{html}"
+    );
+    assert!(overlay(&[], &sources).is_empty());
+}
+
+#[test]
+fn swap_files_hidden_folders_and_the_output_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        root: dir.path().to_path_buf(),
+        ..Options::default()
+    };
+    let filter = Filter::new(&options).unwrap();
+    let root = &filter.root;
+    for ignored in [
+        "public/index.html",
+        "public",
+        "target/debug/x",
+        ".git/index",
+        "articles/.bones.md.swp",
+        "articles/bones.md~",
+        "articles/bones.md.swp",
+        "themes/.hidden/x.html",
+        "",
+    ] {
+        assert_eq!(filter.relevant(&root.join(ignored)), None, "{ignored}");
+    }
+    assert_eq!(
+        filter.relevant(&root.join("articles/bones.md")),
+        Some(PathBuf::from("articles/bones.md"))
+    );
+    assert_eq!(filter.relevant(Path::new("/elsewhere/x.md")), None);
+}

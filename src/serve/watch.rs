@@ -1,0 +1,229 @@
+//! File watching for `serve`: notify's debounced events, filtered to the files
+//! that can change the site, become one rebuild per burst on a thread of its own.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use super::{Live, Rebuilt};
+use crate::Options;
+use crate::load::{self, Section};
+
+type Notifier = Debouncer<RecommendedWatcher, RecommendedCache>;
+
+/// Keeps the watcher, and with it the rebuild thread, running while it lives.
+pub(super) struct Watcher {
+    _notifier: Arc<Mutex<Notifier>>,
+}
+
+/// The folders `load` reads, each watched with everything under it. The root itself
+/// is watched alone, for `site.toml` and for these folders appearing, so the rest of
+/// it (the output, `target/`, `node_modules/`) costs no watches.
+fn source_dirs() -> impl Iterator<Item = &'static str> {
+    Section::ALL
+        .into_iter()
+        .map(Section::dir)
+        .chain(["data", "templates", "themes", "static"])
+}
+
+/// Starts watching the site folder: each debounced burst of changes becomes one
+/// rebuild on a thread of its own, and a log line.
+pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyhow::Result<Watcher> {
+    let filter = Filter::new(options)?;
+    let watched = filter.root.clone();
+    let (sender, receiver) = mpsc::channel::<Vec<PathBuf>>();
+    let mut notifier = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+        match result {
+            Ok(events) => {
+                let paths: Vec<PathBuf> = events
+                    .iter()
+                    // The rebuild's own reads show up as `Access`; only changes count.
+                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                    .flat_map(|e| &e.event.paths)
+                    .filter_map(|p| filter.relevant(p))
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = sender.send(paths);
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: watching the site: {e}");
+                }
+            }
+        }
+    })
+    .context("cannot watch the site folder")?;
+    notifier
+        .watch(&watched, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch {}", watched.display()))?;
+    for dir in source_dirs() {
+        if load::is_folder(&watched, Path::new(dir)) {
+            let dir = watched.join(dir);
+            notifier
+                .watch(&dir, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}", dir.display()))?;
+        }
+    }
+    let notifier = Arc::new(Mutex::new(notifier));
+    // Weak, so dropping the `Watcher` stops the notifier, which ends the loop.
+    let weak = Arc::downgrade(&notifier);
+    let root = options.root.clone();
+    let live = live.clone();
+    std::thread::Builder::new()
+        .name("osteon-rebuild".into())
+        .spawn(move || {
+            while let Ok(changed) = receiver.recv() {
+                let changed = merge(changed, &receiver);
+                watch_new_folders(&weak, &watched, &changed);
+                rebuild_and_log(&live, &root, &changed);
+            }
+        })
+        .context("cannot start the rebuild thread")?;
+    Ok(Watcher {
+        _notifier: notifier,
+    })
+}
+
+/// `changed` with the changes that queued up meanwhile, sorted, without repeats.
+fn merge(mut changed: Vec<PathBuf>, receiver: &mpsc::Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
+    while let Ok(more) = receiver.try_recv() {
+        changed.extend(more);
+    }
+    changed.sort();
+    changed.dedup();
+    changed
+}
+
+/// Watches a source folder created after the server started (`static/`, say).
+fn watch_new_folders(notifier: &Weak<Mutex<Notifier>>, root: &Path, changed: &[PathBuf]) {
+    for path in changed {
+        let is_source_dir = path.to_str().is_some_and(|p| source_dirs().any(|d| d == p));
+        if !is_source_dir || !load::is_folder(root, path) {
+            continue;
+        }
+        let dir = root.join(path);
+        let Some(notifier) = notifier.upgrade() else {
+            return;
+        };
+        let mut notifier = notifier.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Err(e) = notifier.watch(&dir, RecursiveMode::Recursive) {
+            eprintln!("warning: cannot watch {}: {e}", dir.display());
+        }
+    }
+}
+
+fn rebuild_and_log(live: &Live, root: &Path, changed: &[PathBuf]) {
+    let paths: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let start = Instant::now();
+    let result = live.rebuild(&paths);
+    let ms = start.elapsed().as_millis();
+    let what = describe(changed);
+    match result {
+        Ok(rebuilt) => {
+            if let Some(text) = &rebuilt.problems {
+                eprint!("{text}");
+            }
+            eprintln!("rebuilt in {ms} ms after {what}: {}", summary(&rebuilt));
+        }
+        Err(e) => eprintln!("error: rebuilding after {what} failed: {e:#}"),
+    }
+}
+
+/// `articles/a.md, articles/b.md and 3 more`.
+fn describe(changed: &[PathBuf]) -> String {
+    let shown: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut text = shown.join(", ");
+    if changed.len() > shown.len() {
+        let _ = write!(text, " and {} more", changed.len() - shown.len());
+    }
+    text
+}
+
+fn summary(rebuilt: &Rebuilt) -> String {
+    if rebuilt.errors > 0 {
+        let s = if rebuilt.errors == 1 { "" } else { "s" };
+        return format!(
+            "{} error{s}; serving the last good version, with the errors shown on every page",
+            rebuilt.errors
+        );
+    }
+    let (changed, removed) = (rebuilt.rebuild.changed.len(), rebuilt.rebuild.removed.len());
+    if changed == 0 && removed == 0 {
+        return if rebuilt.reloaded {
+            "errors fixed, nothing else changed".to_string()
+        } else {
+            "nothing changed".to_string()
+        };
+    }
+    let mut text = format!("{changed} changed, {removed} removed");
+    if changed + removed <= 3 {
+        let names: Vec<&str> = rebuilt
+            .rebuild
+            .changed
+            .iter()
+            .chain(&rebuilt.rebuild.removed)
+            .map(String::as_str)
+            .collect();
+        let _ = write!(text, " ({})", names.join(", "));
+    }
+    text
+}
+
+/// Which changed paths matter: not the output folder, `target/`, `.git/`, hidden
+/// files or editors' swap and backup files.
+pub(super) struct Filter {
+    /// The site folder as the watcher reports paths (canonical).
+    pub(super) root: PathBuf,
+    /// The output folder relative to the root, when it is inside it.
+    output: Option<PathBuf>,
+}
+
+impl Filter {
+    pub(super) fn new(options: &Options) -> anyhow::Result<Filter> {
+        let root = options
+            .root
+            .canonicalize()
+            .with_context(|| format!("cannot find the site folder {}", options.root.display()))?;
+        let output = options.output_dir();
+        let output = output
+            .strip_prefix(&options.root)
+            .map(Path::to_path_buf)
+            .ok()
+            .or_else(|| {
+                let output = output.canonicalize().ok()?;
+                output.strip_prefix(&root).map(Path::to_path_buf).ok()
+            });
+        Ok(Filter { root, output })
+    }
+
+    /// The path relative to the root, if a change to it can change the site.
+    pub(super) fn relevant(&self, path: &Path) -> Option<PathBuf> {
+        let relative = path.strip_prefix(&self.root).ok()?;
+        let first = relative.components().next()?;
+        if first.as_os_str() == "target"
+            || self
+                .output
+                .as_ref()
+                .is_some_and(|o| relative.starts_with(o))
+        {
+            return None;
+        }
+        let hidden = relative
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let name = relative.file_name()?.to_string_lossy();
+        let scratch = name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx");
+        (!hidden && !scratch).then(|| relative.to_path_buf())
+    }
+}

@@ -1,0 +1,257 @@
+//! One pass over a page: the ids it defines, the URLs and id references it
+//! holds, and what the accessibility gate notes, sliced from the page's bytes.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::access::{Audit, Ends};
+use super::html::{self, Attr, Token};
+
+/// The scans a check looks pages up in: every page's, or a few pages'.
+pub(super) trait Scans<'a>: Sync {
+    fn of(&self, page: usize) -> &Scan<'a>;
+}
+
+impl<'a> Scans<'a> for Vec<Scan<'a>> {
+    fn of(&self, page: usize) -> &Scan<'a> {
+        &self[page]
+    }
+}
+
+impl<'a> Scans<'a> for FxHashMap<usize, Scan<'a>> {
+    fn of(&self, page: usize) -> &Scan<'a> {
+        // A page not scanned is looked up only for what it defines, and only
+        // when it is not HTML; `verify_pages` scans every page it needs.
+        static NOT_HTML: LazyLock<Scan<'static>> = LazyLock::new(Scan::default);
+        self.get(&page).unwrap_or(&NOT_HTML)
+    }
+}
+
+/// What one page defines and refers to, borrowed from its bytes where possible.
+#[derive(Debug, Default)]
+pub(super) struct Scan<'a> {
+    pub(super) html: bool,
+    pub(super) ids: FxHashSet<Cow<'a, str>>,
+    /// Ids defined more than once, each listed once.
+    pub(super) duplicates: Vec<Cow<'a, str>>,
+    /// URL-bearing attribute values, as written (entities decoded).
+    pub(super) urls: Vec<Cow<'a, str>>,
+    /// `(attribute, value)` for attributes naming ids on the same page.
+    pub(super) idrefs: Vec<(&'static str, Cow<'a, str>)>,
+    pub(super) audit: Audit,
+}
+
+impl<'a> Scan<'a> {
+    fn define(&mut self, id: Cow<'a, str>) {
+        if id.is_empty() {
+            return;
+        }
+        if self.ids.contains(id.as_ref()) {
+            if !self.duplicates.contains(&id) {
+                self.duplicates.push(id);
+            }
+        } else {
+            self.ids.insert(id);
+        }
+    }
+
+    /// Notes the ids, URLs and id references among the attributes of element
+    /// `tag` (in lower case).
+    pub(super) fn attributes(&mut self, tag: &str, attrs: &[Attr<'a>], buf: &mut String) {
+        for attr in attrs {
+            let Some(value) = attr.value else {
+                continue;
+            };
+            let Some(role) = role(tag, html::lower(attr.name, buf)) else {
+                continue;
+            };
+            let value = unescape(value);
+            match role {
+                Role::Id => self.define(value),
+                Role::Url => self.urls.push(value),
+                Role::SrcSet => self.urls.extend(srcset(value)),
+                Role::IdRef(attr) => self.idrefs.push((attr, value)),
+            }
+        }
+    }
+}
+
+/// What an attribute means for the check.
+#[derive(Clone, Copy)]
+enum Role {
+    Id,
+    Url,
+    SrcSet,
+    IdRef(&'static str),
+}
+
+/// The role of attribute `name` on element `tag`, both in lower case.
+fn role(tag: &str, name: &str) -> Option<Role> {
+    let on = |tags: &[&str]| tags.contains(&tag);
+    Some(match name {
+        "id" => Role::Id,
+        "name" if tag == "a" => Role::Id,
+        "href" if on(&["a", "area", "link", "use", "image"]) => Role::Url,
+        "src"
+            if on(&[
+                "img", "script", "source", "iframe", "embed", "video", "audio", "track", "input",
+            ]) =>
+        {
+            Role::Url
+        }
+        "srcset" if on(&["img", "source"]) => Role::SrcSet,
+        "action" if tag == "form" => Role::Url,
+        "formaction" if on(&["button", "input"]) => Role::Url,
+        "poster" if tag == "video" => Role::Url,
+        "data" if tag == "object" => Role::Url,
+        "for" if on(&["label", "output"]) => Role::IdRef("for"),
+        "headers" if on(&["td", "th"]) => Role::IdRef("headers"),
+        "list" if tag == "input" => Role::IdRef("list"),
+        "popovertarget" => Role::IdRef("popovertarget"),
+        "commandfor" => Role::IdRef("commandfor"),
+        "aria-controls" => Role::IdRef("aria-controls"),
+        "aria-labelledby" => Role::IdRef("aria-labelledby"),
+        "aria-describedby" => Role::IdRef("aria-describedby"),
+        "aria-details" => Role::IdRef("aria-details"),
+        "aria-owns" => Role::IdRef("aria-owns"),
+        "aria-flowto" => Role::IdRef("aria-flowto"),
+        "aria-errormessage" => Role::IdRef("aria-errormessage"),
+        "aria-activedescendant" => Role::IdRef("aria-activedescendant"),
+        _ => return None,
+    })
+}
+
+/// Scans one page, slicing names and values out of the page's own bytes so
+/// that no attribute allocates unless it has an entity.
+pub(super) fn scan(bytes: &[u8]) -> Scan<'_> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Scan::default();
+    };
+    let mut out = Scan {
+        html: true,
+        ..Scan::default()
+    };
+    let mut audit = Audit::default();
+    let mut buf = String::new();
+    // The elements open now. As in lol_html, an end tag closes the latest open
+    // element of its name and every element opened after it; a stray one, none.
+    let mut open: Vec<(&str, Ends)> = Vec::new();
+    html::tokens(text, |token| match token {
+        Token::Start {
+            name,
+            lower,
+            attrs,
+            self_closing,
+            foreign,
+        } => {
+            let ends = audit.start(lower, attrs);
+            out.attributes(lower, attrs, &mut buf);
+            if (foreign && !self_closing) || (!foreign && !is_void(lower)) {
+                open.push((name, ends));
+            }
+        }
+        Token::End { name } => {
+            if let Some(&(open_name, ends)) = open.last()
+                && open_name.eq_ignore_ascii_case(name)
+            {
+                open.pop();
+                if ends != Ends::Nothing {
+                    audit.end(ends);
+                }
+            } else if let Some(at) = open.iter().rposition(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                for (_, ends) in open.drain(at..) {
+                    if ends != Ends::Nothing {
+                        audit.end(ends);
+                    }
+                }
+            }
+        }
+        Token::Text(text) => audit.text(text),
+    });
+    out.audit = audit;
+    out
+}
+
+/// Whether HTML element `tag` (in lower case) never has an end tag, by the
+/// list lol_html uses.
+fn is_void(tag: &str) -> bool {
+    matches!(
+        tag,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// The URLs of a `srcset`: comma-separated candidates, each a URL and a descriptor.
+fn srcset(value: Cow<'_, str>) -> Vec<Cow<'_, str>> {
+    fn candidates(s: &str) -> impl Iterator<Item = &str> {
+        s.split(',')
+            .filter_map(|c| c.split_ascii_whitespace().next())
+    }
+    match value {
+        Cow::Borrowed(s) => candidates(s).map(Cow::Borrowed).collect(),
+        Cow::Owned(s) => candidates(&s).map(|u| Cow::Owned(u.to_string())).collect(),
+    }
+}
+
+/// Decodes the character references URLs and ids use: `&amp;`, `&quot;`,
+/// `&#39;`, `&#x27;` and the like. Unknown references are left as written.
+pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
+    if html::find(raw.as_bytes(), 0, b'&').is_none() {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').and_then(|semi| {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => number.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }
+            }?;
+            Some((c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
