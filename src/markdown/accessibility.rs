@@ -22,7 +22,6 @@ impl<'a> State<'a, '_> {
             self.recycle(image.text);
         }
         self.emit(Event::End(TagEnd::Image));
-        self.emit(Event::End(TagEnd::Image));
     }
 
     /// Checks that the table's header row, just closed, has some text.
