@@ -202,3 +202,14 @@ fn code_is_not_a_link_or_shortcode() {
     let (b, p) = body("`[x](y.md)` `{{ t() }}`\n\n```\n[x](y.md) {{ t() }}\n```\n");
     assert!(b.links.is_empty() && b.shortcodes.is_empty() && p.is_empty());
 }
+
+#[test]
+fn images_and_links_render_once() {
+    // Each event once: a split of the event loop once emitted an image's end twice.
+    let (b, p) = body("![A chart of bone density](chart.png \"Bone density\") and [b](b.md).\n");
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(
+        html(&b),
+        "<p><img src=\"/articles/chart.png/\" alt=\"A chart of bone density\" title=\"Bone density\" /> and <a href=\"/articles/b/\">b</a>.</p>\n"
+    );
+}
