@@ -39,24 +39,12 @@ const TERMS: [&str; 19] = [
 
 #[test]
 fn the_shipped_site_builds_cleanly_with_every_required_page() {
-    let out = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_osteon"))
-        .args(["build", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(out.path().join("site"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
+    let stderr = &shipped().1;
     assert!(
         !stderr.contains("warning"),
         "the shipped site must build with no warnings:\n{stderr}"
     );
-    let read = |path: &str| {
-        std::fs::read_to_string(out.path().join("site").join(path))
-            .unwrap_or_else(|e| panic!("{path}: {e}"))
-    };
+    let read = shipped_page;
     let notice = "This page is for general education only.";
     for slug in ARTICLES {
         let html = read(&format!("articles/{slug}/index.html"));
@@ -133,10 +121,11 @@ fn no_data_number_is_typed_into_the_prose() {
     }
 }
 
-/// Builds the shipped site once into a temporary folder and reads its pages.
-fn shipped_page(path: &str) -> String {
-    static SITE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let out = SITE.get_or_init(|| {
+/// The shipped site, built once into a temporary folder, and what the build
+/// printed.
+fn shipped() -> &'static (tempfile::TempDir, String) {
+    static SITE: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();
         let run = Command::new(env!("CARGO_BIN_EXE_osteon"))
             .args(["build", "--root"])
@@ -145,14 +134,15 @@ fn shipped_page(path: &str) -> String {
             .arg(out.path().join("site"))
             .output()
             .unwrap();
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        out
-    });
-    std::fs::read_to_string(out.path().join("site").join(path))
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "{stderr}");
+        (out, stderr)
+    })
+}
+
+/// A page of the shipped site's build.
+fn shipped_page(path: &str) -> String {
+    std::fs::read_to_string(shipped().0.path().join("site").join(path))
         .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
