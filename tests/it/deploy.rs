@@ -46,11 +46,7 @@ fn a_bad_base_url_in_site_toml_is_an_error_on_its_line() {
         &SITE_TOML.replace("https://example.org/", "example.org/health/"),
     );
     assert_eq!(site.check_json(), [d("config", "site.toml", 2, 12)]);
-    let check = site.run(&["check"]);
-    let build = site.build();
-    check.failure();
-    build.failure();
-    assert_eq!(check.stderr, build.stderr);
+    let (_, build) = site.fail_alike(&[]);
     assert!(
         build
             .stderr
@@ -140,11 +136,7 @@ fn a_broken_link_written_from_the_root_is_reported_on_its_line() {
             d("broken-link", "articles/zz.md", 9, 64),
         ]
     );
-    let check = site.run(&["check", "--base-url", "https://example.org/health/"]);
-    let build = site.run(&["build", "--base-url", "https://example.org/health/"]);
-    check.failure();
-    build.failure();
-    assert_eq!(check.stderr, build.stderr);
+    let (_, build) = site.fail_alike(&["--base-url", "https://example.org/health/"]);
     for hint in [
         "help: did you mean `/about/`?",
         "help: did you mean `#team`?",
@@ -165,11 +157,7 @@ fn check_takes_the_base_url_that_build_takes() {
         &format!("{ARTICLE}\nSee [the bones topic](/topics/bonez/).\n"),
     );
     let flag = ["--base-url", "https://example.org/health/"];
-    let check = site.run(&[&["check"][..], &flag].concat());
-    let build = site.run(&[&["build"][..], &flag].concat());
-    check.failure();
-    build.failure();
-    assert_eq!(check.stderr, build.stderr);
+    let (check, _) = site.fail_alike(&flag);
     assert!(
         check
             .stderr

@@ -15,11 +15,7 @@ fn osteon(cwd: &Path, args: &[&str], today: &str) -> Run {
         .env("OSTEON_TODAY", today)
         .output()
         .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 /// Every file under `dir`, path → bytes, sorted.

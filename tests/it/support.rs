@@ -79,15 +79,23 @@ impl Site {
             .envs(env.iter().copied())
             .output()
             .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Run::from(output)
     }
 
     pub fn build(&self) -> Run {
         self.run(&["build"])
+    }
+
+    /// `check` and `build` with the same `flags`: both fail and print the
+    /// same diagnostics, as the contract says. Returns both runs.
+    #[track_caller]
+    pub fn fail_alike(&self, flags: &[&str]) -> (Run, Run) {
+        let check = self.run(&[&["check"][..], flags].concat());
+        let build = self.run(&[&["build"][..], flags].concat());
+        check.failure();
+        build.failure();
+        assert_eq!(check.stderr, build.stderr);
+        (check, build)
     }
 
     /// `check --format json`, as `(code, file, line, column)` per diagnostic.
@@ -145,6 +153,16 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
 }
 
 impl Run {

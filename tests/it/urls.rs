@@ -6,10 +6,7 @@ use crate::support::{ARTICLE, Site};
 /// `(code, file, line, column, message)` of each diagnostic, with check and
 /// build agreeing on the text a person reads.
 fn collisions(site: &Site) -> Vec<(String, String, u64, u64, String)> {
-    let check = site.run(&["check"]);
-    let build = site.run(&["build"]);
-    build.failure();
-    assert_eq!(check.stderr, build.stderr);
+    site.fail_alike(&[]);
     assert!(!site.path().join("public").exists(), "a failed build wrote");
     site.check_json_messages()
 }
