@@ -7,7 +7,7 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::markdown::slugify;
+use crate::parse::markdown::slugify;
 
 /// The sections of the A–Z index, in the order the letter bar shows them:
 /// `#` holds the words that start with a digit, a symbol or another script.

@@ -5,26 +5,17 @@
 //! [`compile`] runs the pure middle stages in memory, [`check`] and [`build`]
 //! add the file system. See ARCHITECTURE.md.
 
-pub mod data;
 pub mod diagnostic;
 pub mod glossary;
 pub mod init;
 pub mod link_text;
 pub mod load;
-pub mod machine;
-pub mod markdown;
-pub mod meta;
-pub mod minify;
 pub mod new;
 pub mod parse;
-pub mod placeholder;
-pub mod project;
 pub mod publishing;
-pub mod readability;
 pub mod render;
 pub mod resolve;
 pub mod serve;
-pub mod shortcode;
 pub mod url;
 pub mod verify;
 pub mod write;
@@ -33,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use diagnostic::{Diagnostic, SourceMap};
 use load::Sources;
+use parse::{markdown, meta};
 use render::Outputs;
 
 /// What a build or check is asked to do.

@@ -260,7 +260,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "created {} (a draft: replace each `{}` placeholder, then remove `draft = true` to publish it)",
                 path.display(),
-                osteon::placeholder::MARKER
+                osteon::parse::placeholder::MARKER
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -286,17 +286,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// `--base-url`, checked as `base_url` in site.toml is: a bad one is a
 /// command-line error (exit status 2), as it is no file's fault.
 fn base_url(url: &str) -> Result<String, String> {
-    osteon::meta::check_base_url(url).map(|()| url.to_string())
+    osteon::parse::meta::check_base_url(url).map(|()| url.to_string())
 }
 
 /// Today's date, or `OSTEON_TODAY` (YYYY-MM-DD) so tests and CI can fix it.
-fn today() -> anyhow::Result<Option<osteon::meta::Date>> {
+fn today() -> anyhow::Result<Option<osteon::parse::meta::Date>> {
     match std::env::var("OSTEON_TODAY") {
         Ok(value) => {
             let date = value.parse().map_err(|e| {
                 anyhow::anyhow!("OSTEON_TODAY={value} is not a date (YYYY-MM-DD): {e}")
             })?;
-            Ok(Some(osteon::meta::Date(date)))
+            Ok(Some(osteon::parse::meta::Date(date)))
         }
         Err(_) => Ok(None),
     }

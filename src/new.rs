@@ -1,5 +1,5 @@
 //! `osteon new article|glossary|page SLUG`: a new draft with valid front
-//! matter and placeholders (see [`crate::placeholder`]) for the author to
+//! matter and placeholders (see [`crate::parse::placeholder`]) for the author to
 //! replace; publishing refuses the page while any remains.
 
 use std::path::{Path, PathBuf};
@@ -46,9 +46,9 @@ fn title(slug: &str) -> String {
 mod tests {
     use super::*;
     use crate::load::SourceFile;
-    use crate::markdown::Output;
+    use crate::parse::markdown::Output;
     use crate::parse::parse_page;
-    use crate::placeholder;
+    use crate::parse::placeholder;
 
     /// Each kind parses as it is written, and every text the author must
     /// write is a placeholder.

@@ -1,18 +1,25 @@
 //! Parses each file on its own, in parallel: `site.toml`, front matter,
 //! Markdown bodies and data files. Nothing here looks across files.
 
+pub mod data;
+pub mod markdown;
+pub mod meta;
+pub mod placeholder;
+pub mod readability;
+pub mod shortcode;
+
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::data::{self, Data};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::{Section, SourceFile, Sources};
-use crate::markdown::{self, Body, Output, Problem};
-use crate::meta::{
+use crate::url;
+use data::Data;
+use markdown::{Body, Output, Problem};
+use meta::{
     ArticleMeta, Claim, GlossaryMeta, PageMeta, SiteConfig, parse_toml, split_front_matter,
 };
-use crate::url;
 
 /// The front matter of a page, by section.
 #[derive(Clone, Debug, PartialEq)]

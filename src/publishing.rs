@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
-use crate::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig};
+use crate::parse::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig};
+use crate::parse::placeholder;
 use crate::parse::{Meta, Page};
-use crate::placeholder;
 use crate::resolve::Site;
 
 /// The rules an article is held to, and the date they are judged on.

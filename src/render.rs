@@ -11,6 +11,8 @@
 mod errors;
 mod holes;
 mod indexes;
+pub mod machine;
+pub mod minify;
 mod pages;
 mod theme;
 
@@ -21,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Section, Sources};
-use crate::markdown::{Output, Target};
+use crate::parse::markdown::{Output, Target};
 use crate::parse::{self, Page};
 use crate::resolve::Site;
 use crate::url;
@@ -352,7 +354,7 @@ mod tests {
     use std::path::Path;
 
     use super::{Selection, load_theme, load_theme_as_written, render_selected};
-    use crate::minify;
+    use crate::render::minify;
 
     /// Rendering with the minified theme gives, on every page of the shipped
     /// site, what minify-html makes of the page rendered with the theme as
@@ -365,7 +367,8 @@ mod tests {
             root: root.into(),
             ..Default::default()
         };
-        let (site, _) = crate::resolve_site(&sources, &options, crate::markdown::Output::ALL);
+        let (site, _) =
+            crate::resolve_site(&sources, &options, crate::parse::markdown::Output::ALL);
         let site = site.unwrap();
         let minified = load_theme(&site, &sources).ok().unwrap();
         assert!(minified.as_written.is_some());

@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::glossary;
 use crate::load::{Section, Sources};
-use crate::meta::Claim;
+use crate::parse::meta::Claim;
 use crate::parse::{Meta, Page, Parsed};
 
 pub use nav::{MenuItem, Menus, Topics};

@@ -12,6 +12,7 @@
 
 mod http;
 mod overlay;
+pub mod project;
 #[cfg(test)]
 mod tests;
 mod watch;
@@ -28,7 +29,7 @@ use tokio::sync::{RwLock, broadcast};
 
 use crate::Options;
 use crate::diagnostic::{Code, Diagnostic, render_human};
-use crate::project::{Project, Rebuild};
+use crate::serve::project::{Project, Rebuild};
 use watch::watch;
 
 pub use http::{content_type, router};

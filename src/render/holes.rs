@@ -8,8 +8,8 @@ use rustc_hash::FxHashSet;
 use tera::Context;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
-use crate::markdown::{Segment, Target};
 use crate::parse::Page;
+use crate::parse::markdown::{Segment, Target};
 use crate::url;
 
 use super::errors::{innermost_message, template_diagnostic};

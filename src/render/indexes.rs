@@ -10,8 +10,8 @@ use tera::{Context, Value};
 use crate::diagnostic::Diagnostic;
 use crate::glossary;
 use crate::load::Section;
-use crate::machine;
 use crate::parse::{Meta, Page};
+use crate::render::machine;
 use crate::url;
 
 use super::compact;

@@ -9,9 +9,9 @@ use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Section, Sources};
-use crate::machine;
-use crate::meta::{Date, SiteConfig};
+use crate::parse::meta::{Date, SiteConfig};
 use crate::parse::{Meta, Page};
+use crate::render::machine;
 use crate::resolve::{MenuItem, Site};
 use crate::url;
 

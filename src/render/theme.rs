@@ -8,11 +8,11 @@ use std::sync::Arc;
 use serde_json::{Value as Json, json};
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::data::Data;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::Sources;
-use crate::meta::SiteConfig;
-use crate::minify;
+use crate::parse::data::Data;
+use crate::parse::meta::SiteConfig;
+use crate::render::minify;
 use crate::resolve::Site;
 
 use super::REQUIRED;

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use super::Files;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::glossary;
-use crate::markdown::{Link, Target};
+use crate::parse::markdown::{Link, Target};
 use crate::parse::{Meta, Page};
 use crate::url;
 

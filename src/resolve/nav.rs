@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::Section;
-use crate::meta::{MenuEntry, SiteConfig};
+use crate::parse::meta::{MenuEntry, SiteConfig};
 use crate::parse::{Meta, Page};
 use crate::url;
 

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::load::SourceFile;
-use crate::meta::SiteConfig;
+use crate::parse::meta::SiteConfig;
 use crate::parse::{self, Overrides};
 
 const FRONT: &str = "+++\ntitle = \"TITLE\"\ndescription = \"D.\"\nreviewed = 2026-01-01\nreview_due = 2027-01-01\ntopics = [\"bones\"]\n+++\n";
@@ -36,7 +36,7 @@ fn page(path: &str, text: &str) -> Option<Arc<Page>> {
         path: path.into(),
         text: text.into(),
     };
-    parse::parse_page(&file, "/", crate::markdown::Output::ALL)
+    parse::parse_page(&file, "/", crate::parse::markdown::Output::ALL)
         .0
         .map(Arc::new)
 }

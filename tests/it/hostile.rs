@@ -113,7 +113,7 @@ fn compile(
     }
     let options = Options {
         root: dir.path().to_path_buf(),
-        today: Some(osteon::meta::Date(jiff::civil::date(2026, 11, 1))),
+        today: Some(osteon::parse::meta::Date(jiff::civil::date(2026, 11, 1))),
         ..Options::default()
     };
     std::panic::catch_unwind(AssertUnwindSafe(|| {

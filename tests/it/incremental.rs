@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use osteon::project::{Project, Rebuild};
+use osteon::serve::project::{Project, Rebuild};
 use osteon::{Options, compile, load};
 
 use crate::support::{ARTICLE, Site, built_in};

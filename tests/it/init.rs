@@ -120,7 +120,7 @@ fn site_toml_sets_and_explains_every_option() {
     let text = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
     let written: toml::Table = text.parse().unwrap();
     // Every field of the configuration, whether set or not.
-    let config: osteon::meta::SiteConfig = toml::from_str(&text).unwrap();
+    let config: osteon::parse::meta::SiteConfig = toml::from_str(&text).unwrap();
     let json = serde_json::to_value(&config).unwrap();
     let options: Vec<&String> = json.as_object().unwrap().keys().collect();
     for option in options {

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use osteon::project::Project;
 use osteon::serve::Live;
+use osteon::serve::project::Project;
 use osteon::{Options, compile, load};
 
 use crate::support::{PIECES, Site};
@@ -236,7 +236,7 @@ fn hundreds_of_random_edits_leave_serve_equal_to_a_cold_build() {
     );
     let options = Options {
         root: site.path().to_path_buf(),
-        today: Some(osteon::meta::Date(jiff::civil::date(2026, 11, 1))),
+        today: Some(osteon::parse::meta::Date(jiff::civil::date(2026, 11, 1))),
         ..Options::default()
     };
     // Through `Live`, as `serve` runs it: a panic in a rebuild is caught there.

@@ -10,8 +10,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashSet;
 
-use crate::readability::TextStats;
-use crate::shortcode::{self, Call};
+use crate::parse::readability::TextStats;
+use crate::parse::shortcode::{self, Call};
 
 mod accessibility;
 mod holes;

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::{self, Diagnostic, SourceMap};
 use crate::load::{self, SourceFile, Sources};
-use crate::markdown::Output;
-use crate::meta::{Date, SiteConfig};
+use crate::parse::markdown::Output;
+use crate::parse::meta::{Date, SiteConfig};
 use crate::parse::{self, Meta, Page, Parsed};
 use crate::render::{self, Indexes, Outputs, Selection, Theme};
 use crate::resolve::{Changed, Files, Resolver, Site};
@@ -185,7 +185,7 @@ impl Project {
                 .or_default()
                 .push(d);
         }
-        let (data, mut problems) = crate::data::parse(&sources.data);
+        let (data, mut problems) = crate::parse::data::parse(&sources.data);
         global.append(&mut problems);
         let files = Files::from_sources(&sources, self.options.drafts);
         self.resolver = config.map(|config| {

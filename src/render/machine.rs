@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::{Value as Json, json};
 
 use crate::load::Section;
-use crate::meta::{Date, SiteConfig};
+use crate::parse::meta::{Date, SiteConfig};
 use crate::parse::{Meta, Page};
 use crate::resolve::Topics;
 use crate::url;
@@ -137,7 +137,7 @@ fn atom_date(date: &Date) -> String {
 /// An Atom feed of the articles, newest review first; drafts previewed with
 /// `--drafts` are left out.
 pub fn atom(config: &SiteConfig, pages: &[Arc<Page>]) -> String {
-    let mut articles: Vec<(&Page, &crate::meta::ArticleMeta)> = pages
+    let mut articles: Vec<(&Page, &crate::parse::meta::ArticleMeta)> = pages
         .iter()
         .filter_map(|p| match &p.meta {
             Meta::Article(m) if p.section == Section::Article && !m.draft => Some((&**p, m)),

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::SourceFile;
-use crate::meta::{Date, parse_toml};
+use crate::parse::meta::{Date, parse_toml};
 
 /// One file of `data/`, by its name without `.toml`.
 #[derive(Clone, Debug, Deserialize)]

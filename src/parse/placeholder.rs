@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use crate::meta::split_front_matter;
+use crate::parse::meta::split_front_matter;
 
 /// What starts a placeholder.
 pub const MARKER: &str = "TODO:";

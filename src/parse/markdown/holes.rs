@@ -7,7 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event};
 
 use super::{Problem, Segment, State};
-use crate::shortcode;
+use crate::parse::shortcode;
 
 /// A hole is marked in the HTML as an HTML comment, `<!--osteon:S3-->`.
 /// No author can write one: text, code, alt text and link titles reach the
