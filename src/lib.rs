@@ -12,6 +12,7 @@ pub mod link_text;
 pub mod load;
 pub mod new;
 pub mod parse;
+pub mod problems;
 pub mod publishing;
 pub mod render;
 pub mod resolve;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 use diagnostic::{Diagnostic, SourceMap};
 use load::Sources;
 use parse::{markdown, meta};
+use problems::{Origin, Problems};
 use render::Outputs;
 
 /// What a build or check is asked to do.
@@ -71,18 +73,43 @@ fn resolve_site(
     sources: &Sources,
     options: &Options,
     output: markdown::Output,
-) -> (Option<resolve::Site>, Vec<Diagnostic>) {
+) -> (Option<resolve::Site>, Problems) {
     let overrides = parse::Overrides {
         base_url: options.base_url.clone(),
     };
-    let (parsed, mut diagnostics) = parse::parse(sources, &overrides, output);
+    let (parsed, mut problems) = parse::parse(sources, &overrides, output);
     let site = parsed.map(|parsed| {
         let files = resolve::Files::from_sources(sources, options.drafts);
-        let (site, mut problems) = resolve::resolve(parsed, files);
-        diagnostics.append(&mut problems);
+        let (site, found) = resolve::resolve(parsed, files);
+        problems.extend(Origin::Links, found);
         site
     });
-    (site, diagnostics)
+    (site, problems)
+}
+
+/// The last step of a build, a check and a `serve` rebuild alike: every
+/// problem found, and the output check (`verify`) only on a site with no
+/// other error, so it never repeats a problem already reported against a
+/// source. Returns the sorted diagnostics and whether the output passed.
+pub(crate) fn conclude(
+    mut diagnostics: Vec<Diagnostic>,
+    strict: bool,
+    verify: impl FnOnce() -> Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, bool) {
+    let mut verified = false;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let problems = verify();
+        verified = !problems.iter().any(Diagnostic::is_error);
+        diagnostics.extend(problems);
+    }
+    if strict {
+        for d in &mut diagnostics {
+            d.severity = diagnostic::Severity::Error;
+        }
+        verified &= diagnostics.is_empty();
+    }
+    diagnostic::sort(&mut diagnostics);
+    (diagnostics, verified)
 }
 
 /// How much of the site [`compile`] renders and verifies.
@@ -108,51 +135,46 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
         html: scope == Scope::Everything,
         stats: false,
     };
-    let (site, mut diagnostics) = resolve_site(sources, options, output);
-    let outputs = site.map(|site| {
-        let policy = publishing::Policy::new(&site.parsed.config, options.today());
-        diagnostics.extend(publishing::check(&site, sources, &policy));
-        let base_path = site.parsed.config.base_path();
-        // The parsed pages are not needed past rendering: they are freed
-        // before the output check allocates.
-        let (outputs, rendered, mut problems) = match scope {
-            Scope::Everything => {
-                let (outputs, problems) = render::render(site, sources);
-                (outputs, None, problems)
-            }
-            Scope::Sample => {
-                let (outputs, rendered, problems) = render::render_sample(site, sources);
-                (outputs, Some(rendered), problems)
-            }
+    let (site, mut problems) = resolve_site(sources, options, output);
+    let Some(site) = site else {
+        let (diagnostics, _) = conclude(problems.diagnostics(), options.strict, Vec::new);
+        return Compiled {
+            outputs: None,
+            diagnostics,
         };
-        diagnostics.append(&mut problems);
-        // Only a site that passed every other check is verified, so the output
-        // check never repeats a problem already reported against a source.
-        if !diagnostics.iter().any(Diagnostic::is_error) {
-            let template_file = &|name: &str| sources.template_file(name);
-            diagnostics.extend(match &rendered {
-                None => verify::verify(&outputs, &base_path, template_file),
-                Some(rendered) => verify::verify_pages(
-                    &verify::Index::new(&outputs),
-                    &outputs,
-                    &Outputs::default(),
-                    rendered.iter().map(String::as_str),
-                    &base_path,
-                    template_file,
-                ),
-            });
-        }
-        outputs
-    });
-    if options.strict {
-        for d in &mut diagnostics {
-            d.severity = diagnostic::Severity::Error;
-        }
+    };
+    let policy = publishing::Policy::new(&site.parsed.config, options.today());
+    for d in publishing::check(&site, sources, &policy) {
+        problems.add(Origin::Publishing(d.file.as_str().into()), d);
     }
-    diagnostic::sort(&mut diagnostics);
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let base_path = site.parsed.config.base_path();
+    // The parsed pages are not needed past rendering: they are freed before
+    // the output check allocates.
+    let (outputs, rendered, found) = match scope {
+        Scope::Everything => {
+            let (outputs, found) = render::render(site, sources);
+            (outputs, None, found)
+        }
+        Scope::Sample => {
+            let (outputs, rendered, found) = render::render_sample(site, sources);
+            (outputs, Some(rendered), found)
+        }
+    };
+    problems.replace(found);
+    let template_file = &|name: &str| sources.template_file(name);
+    let (diagnostics, ok) = conclude(problems.diagnostics(), options.strict, || match &rendered {
+        None => verify::verify(&outputs, &base_path, template_file),
+        Some(rendered) => verify::verify_pages(
+            &verify::Index::new(&outputs),
+            &outputs,
+            &Outputs::default(),
+            rendered.iter().map(String::as_str),
+            &base_path,
+            template_file,
+        ),
+    });
     Compiled {
-        outputs: outputs.filter(|_| !has_errors),
+        outputs: ok.then_some(outputs),
         diagnostics,
     }
 }
@@ -247,8 +269,8 @@ pub fn report(options: &Options) -> anyhow::Result<(Vec<publishing::Row>, Report
         html: false,
         stats: true,
     };
-    let (site, mut problems) = resolve_site(&sources, options, output);
-    diagnostics.append(&mut problems);
+    let (site, problems) = resolve_site(&sources, options, output);
+    diagnostics.extend(problems.diagnostics());
     let rows = site.map_or_else(Vec::new, |site| {
         let policy = publishing::Policy::new(&site.parsed.config, options.today());
         publishing::report(&site, &policy)

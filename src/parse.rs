@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::{Section, SourceFile, Sources};
+use crate::problems::{Origin, Problems};
 use crate::url;
 use data::Data;
 use markdown::{Body, Output, Problem};
@@ -95,8 +96,10 @@ pub fn parse(
     sources: &Sources,
     overrides: &Overrides,
     output: Output,
-) -> (Option<Parsed>, Vec<Diagnostic>) {
-    let (config, mut diagnostics) = parse_config(sources, overrides);
+) -> (Option<Parsed>, Problems) {
+    let (config, diagnostics) = parse_config(sources, overrides);
+    let mut problems = Problems::default();
+    problems.extend(Origin::Site, diagnostics);
     let base_path = config
         .as_ref()
         .map_or("/".to_string(), SiteConfig::base_path);
@@ -107,18 +110,18 @@ pub fn parse(
         .map(|file| parse_page(file, &base_path, output))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    for (page, mut problems) in results {
+    for (file, (page, found)) in sources.content.iter().zip(results) {
         pages.extend(page.map(Arc::new));
-        diagnostics.append(&mut problems);
+        problems.extend(Origin::Source(file.path.as_str().into()), found);
     }
-    let (data, mut data_problems) = data::parse(&sources.data);
-    diagnostics.append(&mut data_problems);
+    let (data, data_problems) = data::parse(&sources.data);
+    problems.extend(Origin::Site, data_problems);
     let parsed = config.map(|config| Parsed {
         config,
         pages,
         data,
     });
-    (parsed, diagnostics)
+    (parsed, problems)
 }
 
 /// What to make of each body: what the command asks for, plus the reading

@@ -25,10 +25,10 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{Section, Sources};
 use crate::parse::markdown::{Output, Target};
 use crate::parse::{self, Page};
+use crate::problems::{Found, Origin};
 use crate::resolve::Site;
-use crate::url;
+use crate::url::{self, OutputPath};
 
-use errors::TemplateErrors;
 use indexes::MACHINE_FILES;
 use pages::Renderer;
 pub use theme::{Theme, hashed_assets, load_theme, load_theme_as_written};
@@ -52,7 +52,7 @@ pub const REQUIRED: [&str; 8] = [
 ];
 
 /// A page's output path, its HTML or template error, and its content problems.
-type RenderedPage = (String, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>);
+type RenderedPage = (OutputPath, Result<Vec<u8>, Diagnostic>, Vec<Diagnostic>);
 
 /// Which outputs to render; a full build renders everything.
 #[derive(Clone, Copy, Debug)]
@@ -101,10 +101,10 @@ pub fn template_of(output: &str) -> &'static str {
 /// Loads the theme and renders the whole site. The site is used up: each
 /// page's body HTML is freed as soon as its page is rendered, so a large site
 /// is never held twice over, as bodies and as pages.
-pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
+pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Found) {
     let theme = match load_theme(&site, sources) {
         Ok(theme) => theme,
-        Err(diagnostics) => return (Outputs::default(), diagnostics),
+        Err(diagnostics) => return (Outputs::default(), vec![(Origin::Theme, diagnostics)]),
     };
     // `serve` shares pages between rebuilds; a build's are its own.
     let bodies: Vec<(usize, Option<String>)> = site
@@ -130,10 +130,16 @@ pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Vec<Diagnostic>) {
 /// their ids. The site was parsed without body HTML; the sampled pages are
 /// parsed again with it. Each page not rendered gets an empty placeholder, so
 /// links to it still resolve. Returns the outputs and the paths to verify.
-pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>, Vec<Diagnostic>) {
+pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>, Found) {
     let theme = match load_theme(&site, sources) {
         Ok(theme) => theme,
-        Err(diagnostics) => return (Outputs::default(), Vec::new(), diagnostics),
+        Err(diagnostics) => {
+            return (
+                Outputs::default(),
+                Vec::new(),
+                vec![(Origin::Theme, diagnostics)],
+            );
+        }
     };
     let pages = site.pages();
     let sample: Vec<usize> = [Section::Article, Section::Glossary, Section::Page]
@@ -150,7 +156,7 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
     let pages = site.pages();
     // The sample and the holes of the other pages are independent: each
     // half's serial steps run while the other keeps the cores busy.
-    let ((mut outputs, mut diagnostics), holes) = rayon::join(
+    let ((mut outputs, mut found), holes) = rayon::join(
         || {
             let selection = Selection {
                 pages: Some(&selected),
@@ -161,7 +167,7 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
         },
         || unrendered_holes(&site, sources, &theme, &selected),
     );
-    diagnostics.extend(holes);
+    found.extend(holes);
     let mut verify: Vec<String> = sample
         .iter()
         .map(|&i| url::output_of_source(&pages[i].path))
@@ -182,7 +188,7 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
     }
     // Freed one by one, the pages take as long as the sample took to render.
     site.parsed.pages.into_par_iter().for_each(drop);
-    (outputs, verify, diagnostics)
+    (outputs, verify, found)
 }
 
 /// The problems of the shortcodes and glossary notes of the pages not `selected`.
@@ -191,7 +197,7 @@ fn unrendered_holes(
     sources: &Sources,
     theme: &Theme,
     selected: &HashSet<usize>,
-) -> Vec<Diagnostic> {
+) -> Found {
     let unrendered: Vec<&Page> = site
         .pages()
         .iter()
@@ -203,7 +209,13 @@ fn unrendered_holes(
     r.render_notes(unrendered.iter().copied());
     unrendered
         .par_iter()
-        .flat_map_iter(|page| r.fill(page, &page.body.html, |_| {}))
+        .map(|page| {
+            let problems = r.fill(page, &page.body.html, |_| {});
+            (
+                Origin::Output(url::output_of_source(&page.path).into()),
+                problems,
+            )
+        })
         .collect()
 }
 
@@ -254,7 +266,7 @@ pub fn render_selected(
     sources: &Sources,
     theme: &Theme,
     selection: Selection,
-) -> (Outputs, Vec<Diagnostic>) {
+) -> (Outputs, Found) {
     // A selection is walked directly: serve renders a few pages of a large site.
     let selected: Vec<(usize, Option<String>)> = match selection.pages {
         None => (0..site.pages().len()).map(|i| (i, None)).collect(),
@@ -269,15 +281,16 @@ pub fn render_selected(
 
 /// Renders pages `i` of `jobs`, each with its body HTML if it was taken out
 /// of the page (freed once the page is rendered), and the indexes and assets
-/// `selection` asks for.
+/// `selection` asks for. Every output tried is in the problems found, with
+/// none if it rendered cleanly.
 fn render_jobs(
     site: &Site,
     sources: &Sources,
     theme: &Theme,
     jobs: Vec<(usize, Option<String>)>,
     selection: Selection,
-) -> (Outputs, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+) -> (Outputs, Found) {
+    let mut found = Found::new();
     let mut r = Renderer::new(site, sources, theme);
     r.render_notes(jobs.iter().map(|&(i, _)| &*site.pages()[i]));
     let pages: Vec<RenderedPage> = jobs
@@ -286,22 +299,21 @@ fn render_jobs(
             let page = &site.pages()[i];
             let (html, problems) = r.page(i, page, body.as_deref().unwrap_or(&page.body.html));
             (
-                url::output_of_source(&page.path),
+                url::output_of_source(&page.path).into(),
                 html.map(compact),
                 problems,
             )
         })
         .collect();
     let mut outputs = Outputs::default();
-    let mut template_errors = TemplateErrors::default();
     for (path, html, mut problems) in pages {
-        diagnostics.append(&mut problems);
         match html {
             Ok(html) => {
-                outputs.files.insert(path, html);
+                outputs.files.insert(path.to_string(), html);
             }
-            Err(d) => template_errors.add(d, &path),
+            Err(d) => problems.push(d),
         }
+        found.push((Origin::Output(path), problems));
     }
     if selection.indexes != Indexes::None {
         let all = selection.indexes == Indexes::All;
@@ -312,12 +324,14 @@ fn render_jobs(
             .map(|(path, _)| path.trim_end_matches("index.html").to_string())
             .collect();
         for (path, html) in indexes {
-            match html {
+            let problems = match html {
                 Ok(html) => {
-                    outputs.files.insert(path, html);
+                    outputs.files.insert(path.clone(), html);
+                    Vec::new()
                 }
-                Err(d) => template_errors.add(d, &path),
-            }
+                Err(d) => vec![d],
+            };
+            found.push((Origin::Output(path.into()), problems));
         }
         if all {
             outputs.files.extend(r.machine_files(&index_urls));
@@ -327,7 +341,6 @@ fn render_jobs(
                 .extend(MACHINE_FILES.map(|path| (path.to_string(), Vec::new())));
         }
     }
-    diagnostics.extend(template_errors.finish());
     if selection.assets {
         let assets = hashed_assets(sources);
         for asset in &sources.assets {
@@ -338,7 +351,7 @@ fn render_jobs(
             outputs.files.insert(name, asset.bytes.clone());
         }
     }
-    (outputs, diagnostics)
+    (outputs, found)
 }
 
 /// A rendered page as the site holds it, without the slack its string grew

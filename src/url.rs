@@ -11,6 +11,53 @@ use percent_encoding::percent_decode_str;
 
 use crate::load::Section;
 
+/// A source file's path from the site root (`articles/x.md`), as stages hand
+/// it to each other; a plain `String` could be an output path or a URL.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourcePath(String);
+
+/// An output file's path inside the output folder (`articles/x/index.html`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OutputPath(String);
+
+macro_rules! path_type {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(path: &str) -> Self {
+                $name(path.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(path: String) -> Self {
+                $name(path)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+path_type!(SourcePath);
+path_type!(OutputPath);
+
+impl SourcePath {
+    /// Where this Markdown source is published.
+    pub fn output(&self) -> OutputPath {
+        OutputPath(output_of_source(&self.0))
+    }
+}
+
 /// The URL of a Markdown source: `articles/x.md` → `/articles/x/`,
 /// `pages/about.md` → `/about/`.
 pub fn of_source(path: &str, base_path: &str) -> String {

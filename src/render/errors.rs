@@ -1,7 +1,5 @@
-//! Template errors as diagnostics on the template's file and line, one per
-//! error however many pages it broke.
-
-use std::collections::HashMap;
+//! Template errors as diagnostics on the template's file and line (reported
+//! once however many pages they broke, by `problems`).
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Sources;
@@ -47,41 +45,5 @@ pub(super) fn template_diagnostic(e: &tera::Error, sources: &Sources) -> Diagnos
             0..0,
             kind.to_string(),
         ),
-    }
-}
-
-/// One diagnostic per template error, naming how many pages it broke.
-#[derive(Default)]
-pub(super) struct TemplateErrors {
-    seen: HashMap<(String, usize, String), (Diagnostic, Vec<String>)>,
-}
-
-impl TemplateErrors {
-    pub(super) fn add(&mut self, d: Diagnostic, page: &str) {
-        let key = (d.file.clone(), d.span.start, d.message.clone());
-        self.seen
-            .entry(key)
-            .or_insert_with(|| (d, Vec::new()))
-            .1
-            .push(page.to_string());
-    }
-
-    pub(super) fn finish(self) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = self
-            .seen
-            .into_values()
-            .map(|(mut d, mut pages)| {
-                pages.sort();
-                let more = if pages.len() > 1 {
-                    format!(" and {} other pages", pages.len() - 1)
-                } else {
-                    String::new()
-                };
-                d.message = format!("{} (while rendering {}{more})", d.message, pages[0]);
-                d
-            })
-            .collect();
-        out.sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
-        out
     }
 }

@@ -11,17 +11,19 @@
 //! test compares them. While the site has errors the last good outputs keep
 //! being served.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diagnostic::{self, Diagnostic, SourceMap};
+use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::load::{self, SourceFile, Sources};
 use crate::parse::markdown::Output;
-use crate::parse::meta::{Date, SiteConfig};
-use crate::parse::{self, Meta, Page, Parsed};
+use crate::parse::meta::Date;
+use crate::parse::{self, Meta};
+use crate::problems::{Origin, Problems};
 use crate::render::{self, Indexes, Outputs, Selection, Theme};
 use crate::resolve::{Changed, Files, Resolver, Site};
+use crate::url::SourcePath;
 use crate::{Options, publishing, resolve, url, verify};
 
 /// What `serve` parses each page into: its HTML, and the reading statistics
@@ -34,33 +36,36 @@ const SERVED: Output = Output {
 pub struct Project {
     options: Options,
     sources: Sources,
-    /// Problems that only a full reload can change (reading files, config,
-    /// data, the theme).
-    global_problems: Vec<Diagnostic>,
     /// The resolved site, kept current edit by edit; `None` while `site.toml`
-    /// is unusable.
+    /// is unusable. It keeps the problems across files itself.
     resolver: Option<Resolver>,
-    /// Problems reading or parsing each Markdown file that has some.
-    parse_problems: BTreeMap<String, Vec<Diagnostic>>,
-    /// Publishing warnings of each article that has some, judged on `judged`.
-    publishing_problems: BTreeMap<String, Vec<Diagnostic>>,
-    judged: Option<Date>,
     theme: Option<Theme>,
-    /// Render problems of each output, so pages not re-rendered keep theirs.
-    render_problems: BTreeMap<String, Vec<Diagnostic>>,
+    /// Every other problem by what found it: loading, parsing each source,
+    /// the publishing checks of each (judged on `judged`), rendering each
+    /// output. An edit replaces the origins it touches; the rest keep theirs.
+    problems: Problems,
+    judged: Option<Date>,
     /// The last good outputs: what is served.
     outputs: Outputs,
     /// The paths of `outputs`, for verifying a few of them.
     index: verify::Index,
-    /// Pages rendered while the site had errors, not yet applied to `outputs`.
-    pending: HashSet<String>,
-    pending_indexes: bool,
-    /// The last render of everything failed: the next rebuild renders all.
-    pending_all: bool,
+    /// What was rendered while the site had errors and is not served yet.
+    pending: Pending,
     /// Set by [`Project::reload_next`].
     reload: bool,
     diagnostics: Vec<Diagnostic>,
     source_map: SourceMap,
+}
+
+/// Renders that a site with errors held back: once it is good again they
+/// are rendered again and served.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Sources edited, and pages rendered, since the site was last good.
+    pages: HashSet<SourcePath>,
+    indexes: bool,
+    /// The last render of everything failed: the next rebuild renders all.
+    all: bool,
 }
 
 /// What one rebuild changed.
@@ -83,18 +88,13 @@ impl Project {
         let mut project = Project {
             options: options.clone(),
             sources: Sources::default(),
-            global_problems: Vec::new(),
             resolver: None,
-            parse_problems: BTreeMap::new(),
-            publishing_problems: BTreeMap::new(),
-            judged: None,
             theme: None,
-            render_problems: BTreeMap::new(),
+            problems: Problems::default(),
+            judged: None,
             outputs: Outputs::default(),
             index: verify::Index::default(),
-            pending: HashSet::new(),
-            pending_indexes: false,
-            pending_all: false,
+            pending: Pending::default(),
             reload: false,
             diagnostics: Vec::new(),
             source_map: SourceMap::default(),
@@ -148,66 +148,28 @@ impl Project {
         self.content_changed(&content)
     }
 
-    /// Reloads and recompiles everything, keeping the caches for later.
+    /// Reloads and recompiles everything with the stage functions `build`
+    /// uses, keeping what they make for the rebuilds after.
     fn full(&mut self) -> anyhow::Result<Rebuild> {
-        let (sources, mut global) = load::load(&self.options.root)?;
+        let (sources, loaded) = load::load(&self.options.root)?;
+        let mut problems = Problems::from_sources(loaded);
         let overrides = parse::Overrides {
             base_url: self.options.base_url.clone(),
         };
-        let (config, mut problems) = parse::parse_config(&sources, &overrides);
-        global.append(&mut problems);
-        let base_path = config
-            .as_ref()
-            .map_or("/".to_string(), SiteConfig::base_path);
-        let output = parse::output_for(config.as_ref(), SERVED);
-        use rayon::prelude::*;
-        let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
-            .content
-            .par_iter()
-            .map(|file| parse::parse_page(file, &base_path, output))
-            .collect();
-        self.parse_problems.clear();
-        let mut pages = Vec::new();
-        for (file, (page, problems)) in sources.content.iter().zip(parsed) {
-            pages.extend(page.map(Arc::new));
-            if !problems.is_empty() {
-                self.parse_problems.insert(file.path.clone(), problems);
-            }
-        }
-        // A content file that cannot be read (invalid UTF-8) is that file's
-        // problem, so the next save of it clears it as a re-parse would.
-        let (unreadable, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            global.into_iter().partition(|d| url::is_content(&d.file));
-        global = rest;
-        for d in unreadable {
-            self.parse_problems
-                .entry(d.file.clone())
-                .or_default()
-                .push(d);
-        }
-        let (data, mut problems) = crate::parse::data::parse(&sources.data);
-        global.append(&mut problems);
+        let (parsed, parse_problems) = parse::parse(&sources, &overrides, SERVED);
+        problems.merge(parse_problems);
         let files = Files::from_sources(&sources, self.options.drafts);
-        self.resolver = config.map(|config| {
-            Resolver::new(
-                Parsed {
-                    config,
-                    pages,
-                    data,
-                },
-                files,
-            )
-        });
+        self.resolver = parsed.map(|parsed| Resolver::new(parsed, files));
         self.sources = sources;
         self.source_map = crate::source_map(&self.sources);
         self.theme = None;
         if let Some(site) = self.site() {
             match render::load_theme(site, &self.sources) {
                 Ok(theme) => self.theme = Some(theme),
-                Err(mut problems) => global.append(&mut problems),
+                Err(theme_problems) => problems.extend(Origin::Theme, theme_problems),
             }
         }
-        self.global_problems = global;
+        self.problems = problems;
         self.judge_all();
         Ok(self.render_all())
     }
@@ -215,17 +177,17 @@ impl Project {
     /// Renders and verifies every output and, if the site is good, serves
     /// exactly those.
     fn render_all(&mut self) -> Rebuild {
-        self.render_problems.clear();
+        self.problems
+            .retain(|origin| !matches!(origin, Origin::Output(_)));
         let previous = std::mem::take(&mut self.outputs);
         let rendered = self.render(Selection::ALL);
         let mut rebuild = self.finish(rendered, &[], true);
         // Until a render of everything succeeds, a partial one would leave
         // pages missing or stale.
-        self.pending_all = !rebuild.ok;
+        self.pending.all = !rebuild.ok;
         if rebuild.ok {
             self.index = verify::Index::new(&self.outputs);
-            self.pending.clear();
-            self.pending_indexes = false;
+            self.pending = Pending::default();
             rebuild
                 .changed
                 .retain(|path| previous.files.get(path) != self.outputs.files.get(path));
@@ -260,10 +222,8 @@ impl Project {
                 self.source_map.insert(path, &file.text);
                 page = parsed.map(Arc::new);
             }
-            self.parse_problems.remove(path);
-            if !problems.is_empty() {
-                self.parse_problems.insert(path.clone(), problems);
-            }
+            self.problems
+                .set(Origin::Source(path.as_str().into()), problems);
             changes.push(Changed {
                 path: path.clone(),
                 exists: file.is_some(),
@@ -278,7 +238,7 @@ impl Project {
         // changes them (a page a menu shows appears, a topic's first spelling
         // changes) renders everything, as a template edit does.
         let nav_changed = self.site().is_some_and(|site| nav(site) != nav_before);
-        if self.pending_all || nav_changed {
+        if self.pending.all || nav_changed {
             return Ok(self.render_all());
         }
         let resolver = self.resolver.as_ref().expect("checked by the caller");
@@ -287,13 +247,16 @@ impl Project {
         let mut selected: HashSet<usize> = pages;
         // Sources changed while the site had errors: pages to render again,
         // or pages deleted whose outputs are still served.
-        let pending: Vec<String> = std::mem::take(&mut self.pending).into_iter().collect();
+        let pending: Vec<String> = std::mem::take(&mut self.pending.pages)
+            .into_iter()
+            .map(|p| p.as_str().to_string())
+            .collect();
         for path in &pending {
             if let Some(i) = site.position(path) {
                 selected.insert(i);
             }
         }
-        let indexes = indexes || std::mem::take(&mut self.pending_indexes);
+        let indexes = indexes || std::mem::take(&mut self.pending.indexes);
         let rendered = self.render(Selection {
             pages: Some(&selected),
             indexes: if indexes { Indexes::All } else { Indexes::None },
@@ -301,31 +264,36 @@ impl Project {
         });
         // Outputs of pages that are gone, unless osteon writes that file
         // itself (a page that took the glossary's address and was renamed).
-        let site = self.site().expect("checked by the caller");
-        let mut removed: Vec<String> = paths
+        let site = self.resolver.as_ref().map(Resolver::site);
+        let site = site.expect("checked by the caller");
+        let gone: Vec<String> = paths
             .iter()
             .chain(&pending)
             .filter(|p| url::is_content(p) && site.position(p).is_none())
             .map(|p| url::output_of_source(p))
-            .filter(|o| self.outputs.files.contains_key(o) && !resolve::is_generated(site, o))
+            .filter(|o| !resolve::is_generated(site, o))
             .collect();
+        // What a page that is gone found when it was rendered went with it.
+        for path in &gone {
+            self.problems.remove(&Origin::Output(path.as_str().into()));
+        }
+        let mut removed = gone;
+        removed.retain(|o| self.outputs.files.contains_key(o));
         removed.sort_unstable();
         removed.dedup();
         let mut rebuild = self.finish(rendered, &removed, false);
         if rebuild.ok {
             for path in &removed {
                 self.outputs.files.remove(path);
-                self.render_problems.remove(path);
             }
             rebuild.removed = removed;
         } else {
             let site = self.resolver.as_ref().map(Resolver::site);
             let site = site.expect("checked by the caller");
-            self.pending
-                .extend(selected.iter().map(|&i| site.pages()[i].path.clone()));
-            self.pending.extend(paths.iter().cloned());
-            self.pending.extend(pending);
-            self.pending_indexes |= indexes;
+            let pages = selected.iter().map(|&i| site.pages()[i].path.as_str());
+            let pages = pages.chain(paths.iter().chain(&pending).map(String::as_str));
+            self.pending.pages.extend(pages.map(SourcePath::from));
+            self.pending.indexes |= indexes;
         }
         Ok(rebuild)
     }
@@ -357,7 +325,8 @@ impl Project {
 
     /// Runs the publishing checks on every page, judged on today's date.
     fn judge_all(&mut self) {
-        self.publishing_problems.clear();
+        self.problems
+            .retain(|origin| !matches!(origin, Origin::Publishing(_)));
         let today = self.options.today();
         self.judged = Some(today);
         let Some(site) = self.resolver.as_ref().map(Resolver::site) else {
@@ -365,10 +334,8 @@ impl Project {
         };
         let policy = publishing::Policy::new(&site.parsed.config, today);
         for d in publishing::check(site, &self.sources, &policy) {
-            self.publishing_problems
-                .entry(d.file.clone())
-                .or_default()
-                .push(d);
+            self.problems
+                .add(Origin::Publishing(d.file.as_str().into()), d);
         }
     }
 
@@ -380,7 +347,8 @@ impl Project {
         let today = self.judged.unwrap_or_else(|| self.options.today());
         let policy = publishing::Policy::new(&site.parsed.config, today);
         for path in paths {
-            self.publishing_problems.remove(path);
+            let origin = Origin::Publishing(path.as_str().into());
+            self.problems.remove(&origin);
             let Some(i) = site.position(path) else {
                 continue;
             };
@@ -393,39 +361,19 @@ impl Project {
                 continue;
             };
             let problems = publishing::check_page(page, &self.sources.content[at].text, &policy);
-            if !problems.is_empty() {
-                self.publishing_problems.insert(path.clone(), problems);
-            }
+            self.problems.set(origin, problems);
         }
     }
 
-    /// Renders a selection; returns the new outputs and their problems.
+    /// Renders a selection: every output it tries replaces its problems.
     fn render(&mut self, selection: Selection) -> (Outputs, usize) {
         let (Some(site), Some(theme)) = (self.resolver.as_ref().map(Resolver::site), &self.theme)
         else {
             return (Outputs::default(), 0);
         };
-        let (outputs, problems) = render::render_selected(site, &self.sources, theme, selection);
+        let (outputs, found) = render::render_selected(site, &self.sources, theme, selection);
+        self.problems.replace(found);
         let rendered = outputs.files.len();
-        // Problems are filed under the page they came from: a diagnostic's
-        // file is the page's source or, for templates, any page that hit it.
-        for path in outputs.files.keys() {
-            self.render_problems.remove(path);
-        }
-        if let Some(pages) = selection.pages {
-            for &i in pages {
-                self.render_problems
-                    .remove(&url::output_of_source(&site.pages()[i].path));
-            }
-        }
-        for d in problems {
-            let key = if url::is_content(&d.file) {
-                url::output_of_source(&d.file)
-            } else {
-                d.file.clone()
-            };
-            self.render_problems.entry(key).or_default().push(d);
-        }
         (outputs, rendered)
     }
 
@@ -442,33 +390,31 @@ impl Project {
             // A new day: any article may have become overdue.
             self.judge_all();
         }
-        let mut diagnostics = self.global_problems.clone();
-        diagnostics.extend(self.parse_problems.values().flatten().cloned());
+        let mut diagnostics = self.problems.diagnostics();
         if let Some(resolver) = &self.resolver {
             diagnostics.extend(resolver.problems().cloned());
         }
-        diagnostics.extend(self.publishing_problems.values().flatten().cloned());
-        diagnostics.extend(self.render_problems.values().flatten().cloned());
         let base_path = self.base_path();
-        let mut candidate_ok = !diagnostics.iter().any(Diagnostic::is_error) && base_path.is_some();
-        if let (true, Some(base_path)) = (candidate_ok, base_path) {
-            let problems = if full {
+        let strict = self.options.strict;
+        let (diagnostics, ok) = crate::conclude(diagnostics, strict, || {
+            let Some(base_path) = base_path else {
+                return Vec::new();
+            };
+            if full {
                 let sources = &self.sources;
                 verify::verify(&rendered, &base_path, &|name| sources.template_file(name))
             } else {
                 self.verify_changed(&rendered, removed, &base_path)
-            };
-            candidate_ok = !problems.iter().any(Diagnostic::is_error);
-            diagnostics.extend(problems);
-        }
-        diagnostic::sort(&mut diagnostics);
+            }
+        });
         self.diagnostics = diagnostics;
+        // A site without a usable `site.toml` has an error already.
         let mut rebuild = Rebuild {
-            ok: candidate_ok,
+            ok,
             rendered: count,
             ..Rebuild::default()
         };
-        if candidate_ok {
+        if ok {
             for (path, bytes) in rendered.files {
                 if self.outputs.files.get(&path) != Some(&bytes) {
                     rebuild.changed.push(path.clone());

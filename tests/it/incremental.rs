@@ -665,3 +665,42 @@ fn a_page_added_at_a_generated_address_is_reported_until_it_is_renamed() {
     );
     assert_same_as_cold(&site, &project);
 }
+
+/// A template error that only one article's content triggers belongs to that
+/// page: fixing the content clears it, as a cold check of the same files shows.
+#[test]
+fn a_template_error_triggered_by_content_clears_when_the_content_is_fixed() {
+    let site = fixture();
+    let article = built_in("templates/article.html").replacen(
+        "{% block main %}",
+        "{% block main %}{% if page.title == \"Boom\" %}{{ page.no_such_field }}{% endif %}",
+        1,
+    );
+    assert!(
+        article.contains("Boom"),
+        "the article template has a main block"
+    );
+    site.write("templates/article.html", &article);
+    let mut project = Project::open(&options(&site)).unwrap();
+    assert!(
+        project.diagnostics().is_empty(),
+        "{:?}",
+        project.diagnostics()
+    );
+    let good = project.outputs().clone();
+
+    site.write("articles/c.md", &titled("Boom"));
+    assert_rejected(
+        &mut project,
+        &site,
+        &["articles/c.md"],
+        &[("template", "templates/article.html")],
+        &good,
+    );
+
+    site.write("articles/c.md", &format!("{ARTICLE}\nAlone again.\n"));
+    let r = rebuild(&mut project, &site, &["articles/c.md"]);
+    assert!(r.ok, "{:?}", project.diagnostics());
+    assert_same_diagnostics(&site, &project);
+    assert_same_as_cold(&site, &project);
+}
