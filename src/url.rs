@@ -175,9 +175,32 @@ pub enum Root {
     Generated,
 }
 
-/// Output folders and files that no source makes.
-const GENERATED_FOLDERS: [&str; 2] = ["glossary", "topics"];
-const GENERATED_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "atom.xml"];
+/// The files osteon makes itself at fixed addresses, with what each is for
+/// people (a topic's page is made too, at `topics/SLUG/index.html`).
+pub const GENERATED: [(&str, &str); 7] = [
+    ("index.html", "the home page"),
+    ("glossary/index.html", "the glossary A to Z"),
+    ("topics/index.html", "the list of topics"),
+    ("404.html", "the page for addresses that do not exist"),
+    (MACHINE_FILES[0], "the sitemap"),
+    (MACHINE_FILES[1], "robots.txt"),
+    (MACHINE_FILES[2], "the Atom feed"),
+];
+
+/// The generated files written for machines, not readers.
+pub const MACHINE_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "atom.xml"];
+
+/// Whether osteon makes the file `path` (`404.html`).
+fn is_generated_file(path: &str) -> bool {
+    GENERATED.iter().any(|&(file, _)| file == path)
+}
+
+/// Whether osteon makes the index page of the folder `path` (the root,
+/// `glossary`, `topics`, `topics/bones`).
+fn is_generated_folder(path: &str) -> bool {
+    let index = format!("{path}/index.html");
+    path.is_empty() || path.starts_with("topics/") || is_generated_file(&index)
+}
 
 /// The source a root-absolute `path` (without its leading `/`, query and
 /// fragment) is the address of: the inverse of [`of_source`] and
@@ -189,7 +212,7 @@ pub fn of_root(path: &str) -> Root {
     let folder = path.trim_end_matches('/');
     let last = folder.rsplit('/').next().unwrap_or(folder);
     if !path.ends_with('/') && last.contains('.') {
-        return if GENERATED_FILES.contains(&folder) {
+        return if is_generated_file(folder) {
             Root::Generated
         } else if folder.ends_with(".md") {
             // The source path from the root, as code hosts follow it.
@@ -198,7 +221,7 @@ pub fn of_root(path: &str) -> Root {
             Root::Static(format!("static/{folder}"))
         };
     }
-    if folder.is_empty() || GENERATED_FOLDERS.contains(&folder) || folder.starts_with("topics/") {
+    if is_generated_folder(folder) {
         return Root::Generated;
     }
     match folder.split_once('/') {

@@ -25,6 +25,35 @@ pub struct Call {
     pub block: bool,
 }
 
+/// What a call's output depends on: its name and arguments, numbers by
+/// their bits so the key can be hashed. Two calls with one key render alike.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CallKey {
+    name: String,
+    args: Vec<(String, ArgKey)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum ArgKey {
+    String(String),
+    Number(u64),
+    Bool(bool),
+}
+
+impl Call {
+    pub fn key(&self) -> CallKey {
+        let arg = |value: &ArgValue| match value {
+            ArgValue::String(s) => ArgKey::String(s.clone()),
+            ArgValue::Number(n) => ArgKey::Number(n.to_bits()),
+            ArgValue::Bool(b) => ArgKey::Bool(*b),
+        };
+        CallKey {
+            name: self.name.clone(),
+            args: self.args.iter().map(|(k, v)| (k.clone(), arg(v))).collect(),
+        }
+    }
+}
+
 /// A syntax error, with the byte range it points at.
 #[derive(Debug, PartialEq)]
 pub struct SyntaxError {

@@ -10,6 +10,7 @@ use tera::Context;
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::parse::Page;
 use crate::parse::markdown::{Segment, Target};
+use crate::parse::shortcode::CallKey;
 use crate::url;
 
 use super::errors::{innermost_message, template_diagnostic};
@@ -115,8 +116,7 @@ impl<'a> Renderer<'a> {
                 )),
             });
         }
-        let key = format!("{name} {:?}", call.args);
-        self.memoized(key, || {
+        self.memoized(call.key(), || {
             let mut context = Context::new();
             for (key, value) in &call.args {
                 context.insert(key.clone(), value);
@@ -140,7 +140,7 @@ impl<'a> Renderer<'a> {
     /// Errors are not kept: each page reports its own.
     fn memoized(
         &self,
-        key: String,
+        key: CallKey,
         render: impl FnOnce() -> Result<String, Diagnostic>,
     ) -> Result<Arc<str>, Diagnostic> {
         if let Some(out) = self.memo.lock().expect("not poisoned").get(&key) {

@@ -19,7 +19,7 @@ use super::errors::template_diagnostic;
 use super::pages::{Renderer, card_fields, map};
 
 /// The files for search engines and feed readers, made without templates.
-pub(super) const MACHINE_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "atom.xml"];
+pub(super) use crate::url::MACHINE_FILES;
 
 impl<'a> Renderer<'a> {
     /// Home, glossary index, topic pages and the 404 page.

@@ -10,6 +10,7 @@ use tera::{Context, Value};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Section, Sources};
 use crate::parse::meta::{Date, SiteConfig};
+use crate::parse::shortcode::CallKey;
 use crate::parse::{Meta, Page};
 use crate::render::machine;
 use crate::resolve::{MenuItem, Site};
@@ -45,7 +46,7 @@ pub(super) struct Renderer<'a> {
     pub(super) refs: Vec<OnceLock<Value>>,
     /// Shortcode output by template and arguments: a shortcode sees only its
     /// arguments, the data and the theme, so each call renders once per build.
-    pub(super) memo: Mutex<FxHashMap<String, Arc<str>>>,
+    pub(super) memo: Mutex<FxHashMap<CallKey, Arc<str>>>,
     /// The glossary notes of the pages being rendered, by term and number on
     /// the page (all a note depends on), rendered before the pages are: looked
     /// up through a lock like `memo`, the site's many notes queued on it.

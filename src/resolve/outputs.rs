@@ -32,16 +32,7 @@ impl Writer<'_> {
 
 /// The files osteon makes itself, with what each is.
 fn generated(site: &Site) -> Vec<(String, Writer<'static>)> {
-    let fixed = [
-        ("index.html", "the home page"),
-        ("glossary/index.html", "the glossary A to Z"),
-        ("topics/index.html", "the list of topics"),
-        ("404.html", "the page for addresses that do not exist"),
-        ("sitemap.xml", "the sitemap"),
-        ("robots.txt", "robots.txt"),
-        ("atom.xml", "the Atom feed"),
-    ];
-    let mut files: Vec<(String, Writer)> = fixed
+    let mut files: Vec<(String, Writer)> = url::GENERATED
         .into_iter()
         .map(|(path, what)| (path.to_string(), Writer::Generated(what.to_string())))
         .collect();
