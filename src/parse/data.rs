@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::SourceFile;
-use crate::parse::meta::{Date, parse_toml};
+use crate::parse::meta::{Date, Keys, parse_toml};
 
 /// One file of `data/`, by its name without `.toml`.
 #[derive(Clone, Debug, Deserialize)]
@@ -26,6 +26,10 @@ pub struct DataFile {
     /// Single figures, such as an average, shown with `data_value(value=…)`.
     #[serde(default)]
     pub values: BTreeMap<String, Figure>,
+}
+
+impl Keys for DataFile {
+    const REQUIRED: &'static [&'static str] = &["source", "reviewed"];
 }
 
 /// One named number with its unit: `[values.average_age]`.
@@ -163,7 +167,7 @@ pub fn parse(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
                     data.files.insert(name, parsed);
                 }
             }
-            Err(d) => diagnostics.push(d),
+            Err(mut problems) => diagnostics.append(&mut problems),
         }
     }
     (data, diagnostics)

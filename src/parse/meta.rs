@@ -374,14 +374,152 @@ pub fn split_front_matter(file: &str, text: &str) -> Result<Split, Diagnostic> {
     .with_hint("add a line `+++` after the last front-matter key"))
 }
 
-/// Deserializes TOML from `text[range]`, reporting errors against the whole file.
-pub fn parse_toml<T: DeserializeOwned>(
+/// A TOML table osteon reads one key at a time (see [`parse_toml`]).
+pub trait Keys: DeserializeOwned {
+    /// The keys it cannot do without. A unit test holds each list to what
+    /// serde requires, so the two cannot drift apart.
+    const REQUIRED: &'static [&'static str];
+}
+
+impl Keys for SiteConfig {
+    const REQUIRED: &'static [&'static str] = &["title", "base_url", "language"];
+}
+
+impl Keys for ArticleMeta {
+    const REQUIRED: &'static [&'static str] = &["title", "description", "reviewed"];
+}
+
+impl Keys for GlossaryMeta {
+    const REQUIRED: &'static [&'static str] = &["term", "summary"];
+}
+
+impl Keys for PageMeta {
+    const REQUIRED: &'static [&'static str] = &["title", "description"];
+}
+
+/// The span a one-key table is given when each key is checked on its own:
+/// an error there is about the table (a key it lacks), not about the key.
+const WHOLE: Range<usize> = usize::MAX..usize::MAX;
+
+/// Deserializes TOML from `text[range]`, reporting errors against the whole
+/// file. Every problem of the table is reported, not only the first serde
+/// meets: each unknown key with its suggestion, each bad value, each missing
+/// key. A table that parses whole takes one pass; only one with a problem is
+/// read again key by key.
+pub fn parse_toml<T: Keys>(
     code: Code,
     file: &str,
     text: &str,
     range: Range<usize>,
-) -> Result<T, Diagnostic> {
-    toml::from_str(&text[range.clone()]).map_err(|e| toml_diagnostic(code, file, text, range, &e))
+) -> Result<T, Vec<Diagnostic>> {
+    let toml = &text[range.clone()];
+    let first = match toml::from_str(toml) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let diagnostic = |e: &toml::de::Error| toml_diagnostic(code, file, text, range.clone(), e);
+    // A syntax error leaves no table to read key by key.
+    let Ok(table) = toml::de::DeTable::parse(toml) else {
+        return Err(vec![diagnostic(&first)]);
+    };
+    let table = table.into_inner();
+    let fields = field_names::<T>();
+    let mut out = Vec::new();
+    // A misspelt key is reported once, as unknown with its suggestion, not
+    // again as the key it was meant to be, missing.
+    let mut meant = Vec::new();
+    let mut keys: Vec<_> = table.iter().collect();
+    keys.sort_by_key(|(k, _)| k.span().start);
+    for (key, value) in keys {
+        let name: &str = key.get_ref();
+        if !fields.contains(&name) {
+            let span = range.start + key.span().start..range.start + key.span().end;
+            let d = Diagnostic::error(code, file, span, unknown_field(name, fields));
+            meant.extend(closest(name, fields.iter().copied()));
+            out.push(match unknown_field_hint(name, fields) {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            });
+            continue;
+        }
+        let mut alone = toml::de::DeTable::new();
+        alone.insert(key.clone(), value.clone());
+        let de = toml::de::Deserializer::from(toml::Spanned::new(WHOLE, alone));
+        if let Err(e) = T::deserialize(de)
+            && e.span() != Some(WHOLE)
+        {
+            out.push(diagnostic(&e));
+        }
+    }
+    for missing in T::REQUIRED {
+        if !table.contains_key(*missing) && !meant.contains(missing) {
+            out.push(Diagnostic::error(
+                code,
+                file,
+                front_matter_start(text, &range),
+                format!("missing field `{missing}`"),
+            ));
+        }
+    }
+    // Keys that pass one by one may still fail together; then serde's own
+    // error stands.
+    if out.is_empty() {
+        out.push(diagnostic(&first));
+    }
+    Err(out)
+}
+
+/// The fields of struct `T`, as serde's derive names them.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error, Visitor, value};
+    /// A deserializer that asks for a struct and notes its fields.
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+            Err(value::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, value::Error> {
+            *self.0 = fields;
+            Err(value::Error::custom("probed"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// serde's message for a key a struct does not have.
+fn unknown_field(name: &str, fields: &[&str]) -> String {
+    match fields {
+        [] => format!("unknown field `{name}`, there are no fields"),
+        [one] => format!("unknown field `{name}`, expected `{one}`"),
+        _ => format!(
+            "unknown field `{name}`, expected one of {}",
+            fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Where a problem of the table as a whole is reported: the `+++` line
+/// that opens front matter, or the start of a whole TOML file.
+fn front_matter_start(text: &str, range: &Range<usize>) -> Range<usize> {
+    let span = range.start.saturating_sub(4)..range.start.saturating_sub(1);
+    span.start.min(text.len())..span.end.min(text.len())
 }
 
 fn toml_diagnostic(
@@ -397,23 +535,30 @@ fn toml_diagnostic(
         Some(s) if s.end - s.start < range.len() || s.start != 0 => {
             range.start + s.start..range.start + s.end
         }
-        _ => range.start.saturating_sub(4)..range.start.saturating_sub(1),
+        _ => front_matter_start(text, &range),
     };
     let span = span.start.min(text.len())..span.end.min(text.len());
     let diagnostic = Diagnostic::error(code, file, span, message.clone());
-    match unknown_field_hint(&message) {
+    match unknown_field_message(&message) {
         Some(hint) => diagnostic.with_hint(hint),
         None => diagnostic,
     }
 }
 
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a suggestion.
-fn unknown_field_hint(message: &str) -> Option<String> {
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a
+/// suggestion: a nested table's unknown key is reported by serde itself.
+fn unknown_field_message(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    unknown_field_hint(unknown, &candidates)
+}
+
+/// "did you mean" the closest of `candidates`, or the list of them.
+fn unknown_field_hint(unknown: &str, candidates: &[&str]) -> Option<String> {
     match closest(unknown, candidates.iter().copied()) {
         Some(best) => Some(format!("did you mean `{best}`?")),
+        None if candidates.is_empty() => None,
         None => Some(format!(
             "the keys allowed here are {}",
             candidates.join(", ")
@@ -468,8 +613,12 @@ mod tests {
     #[test]
     fn a_bad_base_url_is_an_error_on_its_value() {
         let text = "title = 't'\nbase_url = 'example.org'\nlanguage = 'en-GB'\n";
-        let d =
-            parse_toml::<SiteConfig>(Code::Config, "site.toml", text, 0..text.len()).unwrap_err();
+        let d = only(parse_toml::<SiteConfig>(
+            Code::Config,
+            "site.toml",
+            text,
+            0..text.len(),
+        ));
         assert_eq!(&text[d.span.clone()], "'example.org'");
         assert!(d.message.contains("absolute http(s) URL"), "{}", d.message);
     }
@@ -478,7 +627,12 @@ mod tests {
     fn unknown_key_suggests_the_closest() {
         let text = "+++\ntitel = \"x\"\n+++\n";
         let split = split_front_matter("a.md", text).unwrap();
-        let d = parse_toml::<PageMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
+        let mut problems =
+            parse_toml::<PageMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
+        // `title` is not missing too: `titel` is meant for it.
+        let d = problems.remove(0);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "missing field `description`");
         assert_eq!(&text[d.span.clone()], "titel");
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
     }
@@ -515,8 +669,75 @@ mod tests {
     fn dates_must_be_dates() {
         let text = "+++\ntitle='t'\ndescription='d'\nreviewed=2026-02-30\ntopics=[]\n+++\n";
         let split = split_front_matter("a.md", text).unwrap();
-        let d =
-            parse_toml::<ArticleMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
+        let d = only(parse_toml::<ArticleMeta>(
+            Code::FrontMatter,
+            "a.md",
+            text,
+            split.front,
+        ));
         assert!(d.message.contains("date"), "{}", d.message);
+    }
+
+    /// The one problem of a table that has exactly one.
+    #[track_caller]
+    fn only<T: std::fmt::Debug>(parsed: Result<T, Vec<Diagnostic>>) -> Diagnostic {
+        let mut problems = parsed.unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        problems.remove(0)
+    }
+
+    /// `REQUIRED` of `T` names exactly the keys serde cannot do without:
+    /// `minimal` (a value for each required key) parses, and without any
+    /// one of them it is missing that field.
+    #[track_caller]
+    fn required_keys_are_serdes<T: Keys + std::fmt::Debug>(minimal: &str) {
+        toml::from_str::<T>(minimal).unwrap();
+        let lines: Vec<&str> = minimal.lines().collect();
+        assert_eq!(lines.len(), T::REQUIRED.len(), "one line per required key");
+        for (i, key) in T::REQUIRED.iter().enumerate() {
+            assert!(lines[i].starts_with(key), "{key}: in the order of REQUIRED");
+            let without: Vec<&str> = [&lines[..i], &lines[i + 1..]].concat();
+            let e = toml::from_str::<T>(&without.join("\n")).unwrap_err();
+            assert_eq!(e.message(), format!("missing field `{key}`"));
+        }
+    }
+
+    #[test]
+    fn required_keys_are_the_ones_serde_requires() {
+        required_keys_are_serdes::<SiteConfig>(
+            "title = ''\nbase_url = 'https://x.org/'\nlanguage = 'en-GB'",
+        );
+        required_keys_are_serdes::<ArticleMeta>(
+            "title = ''\ndescription = ''\nreviewed = 2026-01-01",
+        );
+        required_keys_are_serdes::<GlossaryMeta>("term = ''\nsummary = ''");
+        required_keys_are_serdes::<PageMeta>("title = ''\ndescription = ''");
+        required_keys_are_serdes::<crate::parse::data::DataFile>(
+            "source = ''\nreviewed = 2026-01-01",
+        );
+    }
+
+    #[test]
+    fn every_bad_key_is_reported_in_one_run() {
+        let text = "+++\nname = 'x'\ndescription = 3\nreviewed = 'soon'\ntopics = ['ok']\nreferences = [{ title = 't' }]\n+++\n";
+        let split = split_front_matter("a.md", text).unwrap();
+        let problems =
+            parse_toml::<ArticleMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|d| (&text[d.span.clone()], d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 5, "{found:#?}");
+        assert_eq!(found[0].0, "name");
+        assert!(found[0].1.starts_with("unknown field `name`"), "{found:?}");
+        assert_eq!(found[1].0, "3");
+        assert_eq!(found[2].0, "'soon'");
+        assert!(found[2].1.contains("expected a date"), "{found:?}");
+        // A key missing from a nested table is that table's problem.
+        assert!(
+            found[3].1.contains("missing field `publisher`"),
+            "{found:?}"
+        );
+        assert_eq!(found[4], ("+++", "missing field `title`"));
     }
 }

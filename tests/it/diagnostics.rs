@@ -275,3 +275,41 @@ fn every_problem_in_every_file_in_one_run() {
         ]
     );
 }
+
+#[test]
+fn every_front_matter_problem_of_a_file_in_one_run() {
+    // A misspelt key, a value of the wrong type, a date that is not one and
+    // a missing key: four runs' worth, reported in one, by check and build alike.
+    let text = ARTICLE
+        .replace("description", "descripton")
+        .replace("title = \"A\"", "title = 3")
+        .replace("2027-10-01", "\"next year\"")
+        .replace("reviewed = 2026-10-01\n", "");
+    let site = Site::new(&format!("//- articles/a.md\n{text}\nBody.\n"));
+    assert_eq!(
+        site.check_json(),
+        [
+            d("front-matter", "articles/a.md", 1, 1),
+            d("front-matter", "articles/a.md", 2, 9),
+            d("front-matter", "articles/a.md", 3, 1),
+            d("front-matter", "articles/a.md", 4, 14),
+        ]
+    );
+    let (check, _) = site.fail_alike(&[]);
+    assert!(
+        check.stderr.contains("missing field `reviewed`"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("did you mean `description`?"),
+        "{}",
+        check.stderr
+    );
+    // `description` is misspelt, not missing too.
+    assert!(
+        !check.stderr.contains("missing field `description`"),
+        "{}",
+        check.stderr
+    );
+}
