@@ -186,7 +186,7 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
 }
 
 /// The problems of the shortcodes and glossary notes of the pages not `selected`.
-fn unrendered_holes(
+pub(super) fn unrendered_holes(
     site: &Site,
     sources: &Sources,
     theme: &Theme,

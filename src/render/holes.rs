@@ -89,6 +89,10 @@ impl<'a> Renderer<'a> {
     fn shortcode(&self, page: &Page, n: usize) -> Result<Arc<str>, Diagnostic> {
         let call = &page.body.shortcodes[n];
         let name = format!("shortcodes/{}.html", call.name);
+        // Its template failed to load and is reported; the call is not unknown.
+        if self.theme.is_broken(&name) {
+            return Ok("".into());
+        }
         if !self.theme.contains_template(&name) {
             let known: Vec<&str> = self
                 .theme

@@ -313,3 +313,43 @@ fn every_front_matter_problem_of_a_file_in_one_run() {
         check.stderr
     );
 }
+
+#[test]
+fn a_template_error_hides_no_shortcode_error() {
+    // A page template that does not parse, another that extends a missing
+    // parent, and a shortcode the theme lacks: three problems, three fixes.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nHi {{{{ category_tabel(data=\"x\") }}}}.\n"
+    ));
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
+    );
+    site.write(
+        "templates/topic.html",
+        "{% extends \"nowhere.html\" %}\n{% block main %}{% endblock %}\n",
+    );
+    let json = site.check_json();
+    assert_eq!(
+        json,
+        [
+            d("unknown-shortcode", "articles/a.md", 9, 4),
+            d("template", "templates/page.html", 4, 1),
+            d("template", "templates/topic.html", 1, 1),
+        ],
+        "{json:?}"
+    );
+    let (check, _) = site.fail_alike(&[]);
+    assert!(
+        check.stderr.contains("did you mean `category_table`?"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check
+            .stderr
+            .contains("the template `nowhere.html` that this template extends does not exist"),
+        "{}",
+        check.stderr
+    );
+}
