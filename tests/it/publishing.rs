@@ -45,6 +45,125 @@ fn review_dates_are_judged_on_the_injected_day() {
     assert_eq!(codes("2027-10-02").len(), 2, "a's review_due has passed");
 }
 
+/// `check` and `build` on `today`, with `flags`: both fail and print the
+/// same diagnostics. Returns `check --format json`'s `(code, file, line,
+/// message)` of each.
+#[track_caller]
+fn fail_alike_on(site: &Site, today: &str, flags: &[&str]) -> Vec<(String, String, u64, String)> {
+    let check = run_on(site, today, &[&["check"][..], flags].concat());
+    let build = run_on(site, today, &[&["build"][..], flags].concat());
+    check.failure();
+    build.failure();
+    assert_eq!(check.stderr, build.stderr);
+    let json = run_on(
+        site,
+        today,
+        &[&["check", "--format", "json"][..], flags].concat(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{}[{}]",
+                    d["severity"].as_str().unwrap(),
+                    d["code"].as_str().unwrap()
+                ),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_review_dated_ahead_of_today_is_an_error() {
+    // Reviewed 2026-10-01: a day ahead is allowed (it is already that day
+    // somewhere while CI runs on UTC), two days ahead is not.
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nText.\n"));
+    run_on(&site, "2026-09-30", &["check"]).success();
+    run_on(&site, "2026-09-30", &["build"]).success();
+    let found = fail_alike_on(&site, "2026-09-29", &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str(), found[0].2),
+        ("error[front-matter]", "articles/a.md", 4)
+    );
+    assert!(
+        found[0]
+            .3
+            .contains("`reviewed` is 2026-10-01, a date still to come (today is 2026-09-29)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_review_due_before_the_review_is_an_error() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{}\nText.\n",
+        ARTICLE.replace("review_due = 2027-10-01", "review_due = 2025-10-01")
+    ));
+    // Only the impossible date: that it has passed says nothing more.
+    let found = fail_alike_on(&site, "2026-11-01", &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str(), found[0].2),
+        ("error[front-matter]", "articles/a.md", 5)
+    );
+    assert!(
+        found[0]
+            .3
+            .contains("`review_due` is 2025-10-01, before `reviewed` (2026-10-01)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn data_files_review_dates_are_judged_like_articles() {
+    let data = "source = \"WHO\"\nreviewed = 2026-10-01\nreview_due = 2027-10-01\n";
+    let site = Site::new(&format!(
+        "//- data/d.toml\n{data}//- articles/a.md\n{}\nText.\n",
+        ARTICLE.replace("review_due = 2027-10-01", "review_due = 2028-10-01")
+    ));
+    run_on(&site, "2027-10-01", &["check"]).success();
+    // Overdue: a warning on `review_due`, an error under --strict.
+    let run = run_on(&site, "2027-10-02", &["check"]);
+    run.success();
+    assert!(
+        run.stderr.contains("warning[review-overdue]: the review of these figures was due on 2027-10-01 and is overdue"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--> data/d.toml:3:1"), "{}", run.stderr);
+    let found = fail_alike_on(&site, "2027-10-02", &["--strict"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "error[review-overdue]");
+    // Without `review_due`, the site's review limit applies.
+    site.write(
+        "data/d.toml",
+        &data.replace("review_due = 2027-10-01\n", ""),
+    );
+    let run = run_on(&site, "2027-10-02", &["check"]);
+    assert!(
+        run.stderr
+            .contains("last reviewed on 2026-10-01, more than 12 months ago"),
+        "{}",
+        run.stderr
+    );
+    // A review still to come and a due date before the review are errors.
+    site.write(
+        "data/d.toml",
+        "source = \"WHO\"\nreviewed = 2026-12-01\nreview_due = 2026-01-01\n",
+    );
+    let found = fail_alike_on(&site, "2026-10-01", &[]);
+    let found: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(found, [("error[data]", 2), ("error[data]", 3)]);
+}
+
 #[test]
 fn strict_turns_warnings_into_errors() {
     let site = two_articles();
