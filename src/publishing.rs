@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
-use crate::parse::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig};
+use crate::parse::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig, split_front_matter};
 use crate::parse::placeholder;
 use crate::parse::{Meta, Page};
 use crate::resolve::Site;
@@ -189,10 +189,12 @@ pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic>
     out
 }
 
-/// The problems of one page, whose source text is `text`: its placeholders,
-/// and for an article its review dates and reading level.
+/// The problems of one page, whose source text is `text`: its placeholders
+/// or a body with no text, and for an article its review dates and reading
+/// level.
 pub fn check_page(page: &Page, text: &str, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = placeholders(&page.path, text);
+    out.extend(empty_body(page, text));
     let Meta::Article(meta) = &page.meta else {
         return out;
     };
@@ -248,6 +250,38 @@ fn placeholders(path: &str, text: &str) -> Vec<Diagnostic> {
             ))
         })
         .collect()
+}
+
+/// An article or page being published with nothing below its front matter:
+/// an error on the closing `+++`, where its text goes. Like a placeholder,
+/// it is text still to be written (a half-saved file, or the text pasted
+/// above the fence), and it would be listed on the home page, in topics, the
+/// sitemap and the feed as a page with nothing to read. A glossary entry's
+/// summary is its text, so its body may be empty; a draft not published may
+/// be empty too.
+fn empty_body(page: &Page, text: &str) -> Option<Diagnostic> {
+    let kind = match page.section {
+        Section::Article => "article",
+        Section::Page => "page",
+        Section::Glossary => return None,
+    };
+    let split = split_front_matter(&page.path, text).ok()?;
+    if !text[split.body.clone()].trim().is_empty() {
+        return None;
+    }
+    let fence = split.front.end..split.body.start;
+    let fence = fence.start..fence.start + text[fence].trim_end().len();
+    Some(
+        Diagnostic::error(
+            Code::Placeholder,
+            &page.path,
+            fence,
+            format!("this {kind} has no text: nothing follows its front matter"),
+        )
+        .with_hint(format!(
+            "write the {kind} below this line, or set `draft = true` until it is written"
+        )),
+    )
 }
 
 /// One row of `osteon report`.

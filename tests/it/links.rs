@@ -138,7 +138,7 @@ fn three_broken_references_as_a_new_user_sees_them() {
          Or [the side effects](#side-efects) and [vitamin D](vitamin-d.md).\n"
     );
     let site = Site::new(&format!(
-        "//- articles/treatment.md\n{a}//- articles/calcium-and-vitamin-d.md\n{ARTICLE}\n\
+        "//- articles/treatment.md\n{a}//- articles/calcium-and-vitamin-d.md\n{ARTICLE}\nText.\n\
          //- glossary/vitamin-d.md\n+++\nterm = \"Vitamin D\"\nsummary = \"S.\"\n+++\n"
     ));
     let run = site.run(&["check"]);

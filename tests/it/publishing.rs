@@ -165,6 +165,42 @@ fn data_files_review_dates_are_judged_like_articles() {
 }
 
 #[test]
+fn an_article_or_page_with_no_text_is_an_error() {
+    // Front matter and blank lines only; a glossary entry's summary is its
+    // text, so its body may be empty, and so may a draft's.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\n  \n\n//- pages/about.md\n+++\ntitle = \"About\"\ndescription = \"D.\"\n+++\n\
+         //- articles/b.md\n{}//- glossary/bone.md\n+++\nterm = \"Bone\"\nsummary = \"Hard tissue.\"\n+++\n",
+        ARTICLE.replace("+++\ntitle", "+++\ndraft = true\ntitle")
+    ));
+    let found = fail_alike_on(&site, "2026-11-01", &[]);
+    let found: Vec<(&str, &str, u64, &str)> = found
+        .iter()
+        .map(|f| (f.0.as_str(), f.1.as_str(), f.2, f.3.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "error[placeholder]",
+                "articles/a.md",
+                7,
+                "this article has no text: nothing follows its front matter"
+            ),
+            (
+                "error[placeholder]",
+                "pages/about.md",
+                4,
+                "this page has no text: nothing follows its front matter"
+            ),
+        ]
+    );
+    // Published with --drafts, the empty draft is held to the same rule.
+    let found = fail_alike_on(&site, "2026-11-01", &["--drafts"]);
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+#[test]
 fn strict_turns_warnings_into_errors() {
     let site = two_articles();
     run_on(&site, "2027-10-02", &["build"]).success();
@@ -322,7 +358,7 @@ fn an_ellipsis_ends_no_sentence_however_it_is_typed() {
 fn inaccessible_content_is_an_error_on_its_line() {
     let body = "\n# A second title\n\n#### Skipped\n\n![](../static/x.png)\n\n[click here](b.md) and <https://example.org>\n\n|  |  |\n|--|--|\n| a | b |\n";
     let site = Site::new(&format!(
-        "//- articles/a.md\n{ARTICLE}{body}//- articles/b.md\n{ARTICLE}\n//- static/x.png\npng\n"
+        "//- articles/a.md\n{ARTICLE}{body}//- articles/b.md\n{ARTICLE}\nText.\n//- static/x.png\npng\n"
     ));
     let found: Vec<(String, u64, u64)> = site
         .check_json()
