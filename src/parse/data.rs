@@ -307,19 +307,62 @@ fn validate(file: &str, name: &str, table: &Table, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let (t, bt) = (top.get_ref(), bottom.get_ref());
-        let problem =
-            if t.value < bt.value || (t.value == bt.value && !t.inclusive && !bt.inclusive) {
-                Some("leave a gap between them")
-            } else if t.value > bt.value || (t.inclusive && bt.inclusive) {
-                Some("overlap")
+        // Reported where the gap or overlap starts as the file reads: on the
+        // bound of the earlier row that faces the later one.
+        let at = if descending { bottom } else { top };
+        let words = |b: &Bound| table.bound_text(b);
+        // The values between the ends, each end in or out of them.
+        let stretch = |low: &Bound, low_in: bool, high: &Bound, high_in: bool| {
+            let low = if low_in {
+                words(low)
             } else {
-                None
+                format!("just over {}", words(low))
             };
+            let high = if high_in {
+                words(high)
+            } else {
+                format!("just under {}", words(high))
+            };
+            format!("from {low} to {high}")
+        };
+        let problem = if t.value < bt.value {
+            Some(format!(
+                "leave a gap: no row covers the values {}",
+                stretch(t, !t.inclusive, bt, !bt.inclusive)
+            ))
+        } else if t.value == bt.value && !t.inclusive && !bt.inclusive {
+            Some(format!(
+                "leave a gap: neither includes {}, so one of them must",
+                words(t)
+            ))
+        } else if t.value > bt.value {
+            Some(format!(
+                "overlap: both cover the values {}",
+                stretch(bt, bt.inclusive, t, t.inclusive)
+            ))
+        } else if t.inclusive && bt.inclusive {
+            Some(format!(
+                "overlap: both include {}, so one of them must leave it out",
+                words(t)
+            ))
+        } else {
+            None
+        };
         if let Some(problem) = problem {
-            out.push(err(bottom.span(), format!(
-                "rows `{}` and `{}` of table `{name}` {problem}: at {} one range must include the end and the other exclude it",
-                ra.key, rb.key, format_number(bt.value, table.decimals)
-            )));
+            out.push(
+                err(
+                    at.span(),
+                    format!(
+                        "rows `{}` and `{}` of table `{name}` {problem}",
+                        pair[0].get_ref().key,
+                        later.get_ref().key
+                    ),
+                )
+                .with_hint(format!(
+                    "make `{}`'s `upper` and `{}`'s `lower` the same value, included in exactly one of the two rows",
+                    ra.key, rb.key
+                )),
+            );
         }
     }
 }
