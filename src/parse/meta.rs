@@ -116,8 +116,9 @@ pub struct MenuEntry {
     pub page: toml::Spanned<String>,
 }
 
-/// `max_reading_grade`: a number limits the Flesch–Kincaid grade (as it
-/// always has); a table names each measure it limits:
+/// `max_reading_grade`: a number is the highest grade by either measure,
+/// Flesch–Kincaid and SMOG alike ("no article above grade 8", as editors
+/// mean it); a table names each measure it limits:
 /// `{ flesch_kincaid = 8, smog = 9 }`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,13 +134,14 @@ fn reading_limits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ReadingLimit
         type Value = ReadingLimits;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str(
-                "a Flesch–Kincaid grade such as 8, or a table such as { flesch_kincaid = 8, smog = 9 }",
+                "a grade such as 8, which limits Flesch–Kincaid and SMOG alike, \
+                 or a table such as { flesch_kincaid = 8, smog = 9 }",
             )
         }
         fn visit_f64<E: serde::de::Error>(self, grade: f64) -> Result<ReadingLimits, E> {
             Ok(ReadingLimits {
                 flesch_kincaid: Some(grade),
-                smog: None,
+                smog: Some(grade),
             })
         }
         fn visit_i64<E: serde::de::Error>(self, grade: i64) -> Result<ReadingLimits, E> {

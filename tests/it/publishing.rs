@@ -265,8 +265,11 @@ fn the_reading_limit_can_name_each_measure() {
     );
     assert_eq!(warnings("{ flesch_kincaid = 9, smog = 9 }").len(), 2);
     assert!(warnings("{ smog = 60 }").is_empty());
-    // A bare number is the Flesch–Kincaid grade, as it always was.
-    assert_eq!(warnings("9"), fk);
+    // A bare number limits both measures: b is over grade 9 by either.
+    assert_eq!(
+        warnings("9"),
+        warnings("{ flesch_kincaid = 9, smog = 9 }")
+    );
 }
 
 #[test]
@@ -302,7 +305,7 @@ fn a_reading_limit_of_the_wrong_shape_is_an_error_on_its_line() {
     let run = run_on(&site, "2026-11-01", &["check"]);
     assert!(
         run.stderr
-            .contains("a Flesch–Kincaid grade such as 8, or a table such as"),
+            .contains("a grade such as 8, which limits Flesch–Kincaid and SMOG alike"),
         "{}",
         run.stderr
     );
