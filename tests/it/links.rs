@@ -220,3 +220,21 @@ fn percent_escapes_in_links_name_the_decoded_file() {
     );
     assert_eq!(site.check_json(), [d("broken-link", "articles/a.md", 9, 5)]);
 }
+
+#[test]
+fn a_heading_keeps_every_connector_punctuation_character_in_its_id() {
+    // GitHub keeps Unicode's connector punctuation (`_`, `‿`, `＿`, …) in a
+    // heading's id; links written against GitHub's ids must resolve here.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\n## Dose‿plan\n\n## Week＿one\n\nSee [the plan](#dose‿plan).\n\
+         //- articles/b.md\n{ARTICLE}\nSee [week one](a.md#week＿one).\n"
+    ));
+    assert_eq!(site.check_json(), []);
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    assert!(
+        html.contains("id=dose‿plan") || html.contains("id=\"dose‿plan\""),
+        "{html}"
+    );
+    assert!(html.contains("week＿one"), "{html}");
+}

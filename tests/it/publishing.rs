@@ -266,10 +266,7 @@ fn the_reading_limit_can_name_each_measure() {
     assert_eq!(warnings("{ flesch_kincaid = 9, smog = 9 }").len(), 2);
     assert!(warnings("{ smog = 60 }").is_empty());
     // A bare number limits both measures: b is over grade 9 by either.
-    assert_eq!(
-        warnings("9"),
-        warnings("{ flesch_kincaid = 9, smog = 9 }")
-    );
+    assert_eq!(warnings("9"), warnings("{ flesch_kincaid = 9, smog = 9 }"));
 }
 
 #[test]
