@@ -223,7 +223,12 @@ pub fn parse_page(
             span,
             message,
             hint,
-        } => Diagnostic::error(Code::Accessibility, &file.path, span, message).with_hint(hint),
+            severity,
+        } => Diagnostic {
+            severity,
+            ..Diagnostic::error(Code::Accessibility, &file.path, span, message)
+        }
+        .with_hint(hint),
     }));
     match meta {
         Ok(meta) => (

@@ -579,3 +579,58 @@ fn a_template_link_that_says_nothing_is_reported_as_in_content() {
         assert_eq!(json[0].1, "articles/a.md");
     }
 }
+
+#[test]
+fn a_bare_address_as_link_text_is_a_warning_reported_once() {
+    // In content: a warning on its line, once (the output check, which sees
+    // the link again on the page, leaves it to the content check).
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee <https://example.org> and [https://example.org/x](https://example.org/x).\n"
+    ));
+    let found = site.check_json_messages();
+    let found: Vec<(&str, &str, u64, u64)> = found
+        .iter()
+        .map(|d| (d.0.as_str(), d.1.as_str(), d.2, d.3))
+        .collect();
+    let at = |column| ("accessibility", "articles/a.md", 9, column);
+    assert_eq!(found, [at(5), at(31)]);
+    for command in ["check", "build"] {
+        let run = site.run(&[command]);
+        run.success();
+        assert!(
+            run.stderr
+                .contains("warning[accessibility]: a bare web address is used as link text"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.matches("warning[").count(), 2, "{}", run.stderr);
+    }
+    let (check, _) = site.fail_alike(&["--strict"]);
+    assert_eq!(check.stderr.matches("error[accessibility]").count(), 2);
+
+    // In a template: the same rule, a warning naming the template.
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nText.\n"));
+    let article = built_in("templates/article.html").replacen(
+        "{% block main %}",
+        "{% block main %}<a href=\"https://example.org\">https://example.org</a>",
+        1,
+    );
+    site.write("templates/article.html", &article);
+    for command in ["check", "build"] {
+        let run = site.run(&[command]);
+        run.success();
+        assert!(
+            run.stderr.contains(
+                "warning[accessibility]: a bare web address, `https://example.org`, is used as link text"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("templates/article.html"),
+            "{}",
+            run.stderr
+        );
+    }
+    site.fail_alike(&["--strict"]);
+}
