@@ -4,7 +4,10 @@
 //! phrases.
 //!
 //! Screen-reader users often list a page's links, or jump from link to link,
-//! and hear each link's text without the sentence around it.
+//! and hear each link's text without the sentence around it. Each fault has
+//! one severity ([`Fault::severity`]) wherever it is found.
+
+use crate::diagnostic::Severity;
 
 /// Link texts that say nothing out of context, compared without case.
 pub const VAGUE: [&str; 9] = [
@@ -31,6 +34,21 @@ pub enum Fault<'a> {
     Vague(&'a str),
     /// A bare web address (`https://…`, `www.…`).
     Address,
+}
+
+impl Fault<'_> {
+    /// How much the fault matters, the same for content and templates.
+    /// Vague text says nothing about where the link goes: an error. A bare
+    /// address does say it, only in a form that is slow to listen to (a
+    /// screen reader spells it out) and hard to read: a warning, so it never
+    /// stops a page being published on its own, and an error under
+    /// `--strict`, like every warning.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Fault::Vague(_) => Severity::Error,
+            Fault::Address => Severity::Warning,
+        }
+    }
 }
 
 /// What is wrong with link `text` (trimmed, not empty), if anything.

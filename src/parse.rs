@@ -142,7 +142,7 @@ pub fn parse_config(
     let mut diagnostics = Vec::new();
     let config = sources.config.as_ref().and_then(|file| {
         parse_toml::<SiteConfig>(Code::Config, &file.path, &file.text, 0..file.text.len())
-            .map_err(|d| diagnostics.push(d))
+            .map_err(|mut d| diagnostics.append(&mut d))
             .ok()
     });
     let config = config.map(|mut c| {
@@ -226,7 +226,12 @@ pub fn parse_page(
             span,
             message,
             hint,
-        } => Diagnostic::error(Code::Accessibility, &file.path, span, message).with_hint(hint),
+            severity,
+        } => Diagnostic {
+            severity,
+            ..Diagnostic::error(Code::Accessibility, &file.path, span, message)
+        }
+        .with_hint(hint),
     }));
     match meta {
         Ok(meta) => (
@@ -238,8 +243,8 @@ pub fn parse_page(
             }),
             diagnostics,
         ),
-        Err(d) => {
-            diagnostics.push(d);
+        Err(mut problems) => {
+            diagnostics.append(&mut problems);
             (None, diagnostics)
         }
     }

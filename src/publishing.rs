@@ -1,6 +1,8 @@
-//! Publishing checks for health content: overdue clinical reviews and reading
-//! level, as warnings at build and check, placeholders left on a published
-//! page, as errors, and the per-article report.
+//! Publishing checks for health content: review dates (overdue reviews as
+//! warnings; a review dated ahead of today or due before it was made as
+//! errors), for articles and data files alike, reading level as warnings,
+//! placeholders and empty bodies on a published page as errors, and the
+//! per-article report.
 
 use std::collections::HashMap;
 
@@ -8,7 +10,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
-use crate::parse::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig};
+use crate::parse::meta::{ArticleMeta, Date, ReadingLimits, SiteConfig, split_front_matter};
 use crate::parse::placeholder;
 use crate::parse::{Meta, Page};
 use crate::resolve::Site;
@@ -34,9 +36,15 @@ impl Policy {
 
     /// The date by which an article must be reviewed again.
     pub fn due(&self, meta: &ArticleMeta) -> Date {
-        meta.review_due.unwrap_or_else(|| {
+        self.due_of(meta.reviewed, meta.review_due)
+    }
+
+    /// The date by which something reviewed on `reviewed` must be reviewed
+    /// again: `review_due`, or `review_limit_months` later.
+    fn due_of(&self, reviewed: Date, review_due: Option<Date>) -> Date {
+        review_due.unwrap_or_else(|| {
             let months = jiff::Span::new().months(i64::from(self.review_limit_months));
-            Date(meta.reviewed.0.saturating_add(months))
+            Date(reviewed.0.saturating_add(months))
         })
     }
 
@@ -44,6 +52,97 @@ impl Policy {
     pub fn overdue(&self, meta: &ArticleMeta) -> bool {
         self.due(meta) < self.today
     }
+
+    /// The latest `reviewed` date that has come: tomorrow, since a machine's
+    /// today (CI's, often UTC) can be a day behind the editor's.
+    fn latest_review(&self) -> Date {
+        Date(self.today.0.tomorrow().unwrap_or(self.today.0))
+    }
+}
+
+/// What a file's review dates are about, for the messages.
+#[derive(Clone, Copy)]
+enum Reviewed {
+    /// An article: its clinical review.
+    Article,
+    /// A data file: its figures checked against their source.
+    Data,
+}
+
+/// The review-date problems of a file whose source is `text`: a `reviewed`
+/// date still to come or a `review_due` before it (errors: the page would
+/// tell readers of a review that has not happened, and the overdue check
+/// would go quiet), or a review that is overdue (a warning).
+fn review_problems(
+    path: &str,
+    text: &str,
+    (reviewed, review_due): (Date, Option<Date>),
+    kind: Reviewed,
+    policy: &Policy,
+) -> Vec<Diagnostic> {
+    let code = match kind {
+        Reviewed::Article => Code::FrontMatter,
+        Reviewed::Data => Code::Data,
+    };
+    let mut out = Vec::new();
+    if reviewed > policy.latest_review() {
+        out.push(
+            Diagnostic::error(
+                code,
+                path,
+                key_span(text, "reviewed"),
+                format!(
+                    "`reviewed` is {reviewed}, a date still to come (today is {})",
+                    policy.today
+                ),
+            )
+            .with_hint(
+                "write the date the review was done; the date the next one is due goes in `review_due`",
+            ),
+        );
+    }
+    if let Some(due) = review_due.filter(|due| *due < reviewed) {
+        out.push(
+            Diagnostic::error(
+                code,
+                path,
+                key_span(text, "review_due"),
+                format!("`review_due` is {due}, before `reviewed` ({reviewed})"),
+            )
+            .with_hint("the next review falls after the last one; check the year"),
+        );
+    }
+    if !out.is_empty() || policy.due_of(reviewed, review_due) >= policy.today {
+        return out;
+    }
+    let (what, hint) = match kind {
+        Reviewed::Article => (
+            "the clinical review",
+            "have the article reviewed, then update `reviewed` and `review_due`",
+        ),
+        Reviewed::Data => (
+            "the review of these figures",
+            "check the figures against their source, then update `reviewed` and `review_due`",
+        ),
+    };
+    let (key, message) = match review_due {
+        Some(due) => (
+            "review_due",
+            format!("{what} was due on {due} and is overdue"),
+        ),
+        None => (
+            "reviewed",
+            format!(
+                "last reviewed on {reviewed}, more than {} months ago, and no review_due is set",
+                policy.review_limit_months
+            ),
+        ),
+    };
+    out.push(
+        Diagnostic::warning(Code::ReviewOverdue, path, key_span(text, key), message)
+            .with_hint(hint),
+    );
+    out
 }
 
 /// Byte range of a front-matter key's line, for pointing a warning at it.
@@ -62,54 +161,51 @@ fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
     0..0
 }
 
-/// The placeholders of every published page and the review-date and
-/// reading-level warnings of every article.
+/// The problems [`check_page`] finds on every published page, and the
+/// review dates of every data file.
 pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic> {
     let texts: HashMap<&str, &str> = sources
         .content
         .iter()
         .map(|f| (f.path.as_str(), f.text.as_str()))
         .collect();
-    site.pages()
+    let mut out: Vec<Diagnostic> = site
+        .pages()
         .iter()
         .flat_map(|page| {
             let text = texts.get(page.path.as_str()).copied().unwrap_or("");
             check_page(page, text, policy)
         })
-        .collect()
+        .collect();
+    for source in &sources.data {
+        let name = crate::url::slug(&source.path).trim_end_matches(".toml");
+        // A file with errors is not in the site; they are reported already.
+        if let Some(file) = site.parsed.data.files.get(name) {
+            let dates = (file.reviewed, file.review_due);
+            let (path, text) = (&source.path, &source.text);
+            out.extend(review_problems(path, text, dates, Reviewed::Data, policy));
+        }
+    }
+    out
 }
 
-/// The problems of one page, whose source text is `text`: its placeholders,
-/// and for an article the review and reading-level warnings.
+/// The problems of one page, whose source text is `text`: its placeholders
+/// or a body with no text, and for an article its review dates and reading
+/// level.
 pub fn check_page(page: &Page, text: &str, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = placeholders(&page.path, text);
+    out.extend(empty_body(page, text));
     let Meta::Article(meta) = &page.meta else {
         return out;
     };
-    if policy.overdue(meta) {
-        let (key, message) = match meta.review_due {
-            Some(due) => (
-                "review_due",
-                format!("the clinical review was due on {due} and is overdue"),
-            ),
-            None => (
-                "reviewed",
-                format!(
-                    "last reviewed on {}, more than {} months ago, and no review_due is set",
-                    meta.reviewed, policy.review_limit_months
-                ),
-            ),
-        };
-        out.push(
-            Diagnostic::warning(
-                Code::ReviewOverdue,
-                &page.path,
-                key_span(text, key),
-                message,
-            )
-            .with_hint("have the article reviewed, then update `reviewed` and `review_due`"),
-        );
-    }
+    let dates = (meta.reviewed, meta.review_due);
+    out.extend(review_problems(
+        &page.path,
+        text,
+        dates,
+        Reviewed::Article,
+        policy,
+    ));
     let stats = &page.body.stats;
     let limits = policy.max_reading_grade;
     let grades = [
@@ -154,6 +250,38 @@ fn placeholders(path: &str, text: &str) -> Vec<Diagnostic> {
             ))
         })
         .collect()
+}
+
+/// An article or page being published with nothing below its front matter:
+/// an error on the closing `+++`, where its text goes. Like a placeholder,
+/// it is text still to be written (a half-saved file, or the text pasted
+/// above the fence), and it would be listed on the home page, in topics, the
+/// sitemap and the feed as a page with nothing to read. A glossary entry's
+/// summary is its text, so its body may be empty; a draft not published may
+/// be empty too.
+fn empty_body(page: &Page, text: &str) -> Option<Diagnostic> {
+    let kind = match page.section {
+        Section::Article => "article",
+        Section::Page => "page",
+        Section::Glossary => return None,
+    };
+    let split = split_front_matter(&page.path, text).ok()?;
+    if !text[split.body.clone()].trim().is_empty() {
+        return None;
+    }
+    let fence = split.front.end..split.body.start;
+    let fence = fence.start..fence.start + text[fence].trim_end().len();
+    Some(
+        Diagnostic::error(
+            Code::Placeholder,
+            &page.path,
+            fence,
+            format!("this {kind} has no text: nothing follows its front matter"),
+        )
+        .with_hint(format!(
+            "write the {kind} below this line, or set `draft = true` until it is written"
+        )),
+    )
 }
 
 /// One row of `osteon report`.

@@ -34,9 +34,24 @@ use pages::Renderer;
 pub use theme::{Theme, hashed_assets, load_theme, load_theme_as_written};
 
 /// The rendered site: output path → bytes, in a stable order.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Outputs {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// For the output check, by output path: the link texts of each page's
+    /// content that the Markdown check reported on their source lines (bare
+    /// web addresses, a warning), so the output check, which meets them
+    /// again on the page, does not report them a second time as a
+    /// template's. Only pages rendered with such links have an entry; `None`
+    /// when not known (outputs put together from several renders).
+    pub reported: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// Two renders are the same site when their files are: `reported` is the
+/// render's note to the output check, not part of the site.
+impl PartialEq for Outputs {
+    fn eq(&self, other: &Outputs) -> bool {
+        self.files == other.files
+    }
 }
 
 /// Templates every theme must have, and what each renders.
@@ -192,7 +207,7 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
 }
 
 /// The problems of the shortcodes and glossary notes of the pages not `selected`.
-fn unrendered_holes(
+pub(super) fn unrendered_holes(
     site: &Site,
     sources: &Sources,
     theme: &Theme,
@@ -293,6 +308,15 @@ fn render_jobs(
     let mut found = Found::new();
     let mut r = Renderer::new(site, sources, theme);
     r.render_notes(jobs.iter().map(|&(i, _)| &*site.pages()[i]));
+    let jobs_reported = jobs
+        .iter()
+        .map(|&(i, _)| &site.pages()[i])
+        .filter(|page| !page.body.bare_addresses.is_empty())
+        .map(|page| {
+            let path = url::output_of_source(&page.path);
+            (path, page.body.bare_addresses.clone())
+        })
+        .collect();
     let pages: Vec<RenderedPage> = jobs
         .into_par_iter()
         .map(|(i, body)| {
@@ -305,7 +329,10 @@ fn render_jobs(
             )
         })
         .collect();
-    let mut outputs = Outputs::default();
+    let mut outputs = Outputs {
+        reported: Some(jobs_reported),
+        ..Outputs::default()
+    };
     for (path, html, mut problems) in pages {
         match html {
             Ok(html) => {

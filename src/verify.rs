@@ -48,7 +48,7 @@ pub fn verify(outputs: &Outputs, base_path: &str, template_file: TemplateFile) -
         .par_iter()
         .map(|(path, bytes)| {
             if is_html(path) {
-                scan(bytes)
+                scan_page(path, bytes, outputs)
             } else {
                 Scan::default()
             }
@@ -74,17 +74,16 @@ pub fn verify_pages<'a>(
     base_path: &str,
     template_file: TemplateFile,
 ) -> Vec<Diagnostic> {
-    let bytes = |i: usize| {
-        let path = site.path(i);
-        overlay
-            .files
-            .get(path)
-            .or_else(|| base.files.get(path))
-            .map_or(&[][..], Vec::as_slice)
-    };
     let scan_at = |i: usize| {
-        if is_html(site.path(i)) {
-            scan(bytes(i))
+        let path = site.path(i);
+        let from = if overlay.files.contains_key(path) {
+            overlay
+        } else {
+            base
+        };
+        if is_html(path) {
+            let bytes = from.files.get(path).map_or(&[][..], Vec::as_slice);
+            scan_page(path, bytes, from)
         } else {
             Scan::default()
         }
@@ -122,6 +121,18 @@ pub fn verify_pages<'a>(
         .map(|&i| (i, check_page(i, site, &scans, base_path)))
         .collect();
     collapse(problems, site, &scans, base_path, template_file)
+}
+
+/// Scans page `path` of `outputs`, without the link faults its content
+/// check reported on their source lines already.
+fn scan_page<'a>(path: &str, bytes: &'a [u8], outputs: &Outputs) -> Scan<'a> {
+    let mut scan = scan(bytes);
+    let reported = outputs
+        .reported
+        .as_ref()
+        .map(|by_page| by_page.get(path).map_or(&[][..], Vec::as_slice));
+    scan.audit.forget(reported);
+    scan
 }
 
 fn is_html(path: &str) -> bool {

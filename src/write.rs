@@ -270,6 +270,7 @@ mod tests {
                 .iter()
                 .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
                 .collect(),
+            reported: None,
         }
     }
 

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::load::SourceFile;
-use crate::parse::meta::{Date, parse_toml};
+use crate::parse::meta::{Date, Keys, parse_toml};
 
 /// One file of `data/`, by its name without `.toml`.
 #[derive(Clone, Debug, Deserialize)]
@@ -26,6 +26,10 @@ pub struct DataFile {
     /// Single figures, such as an average, shown with `data_value(value=…)`.
     #[serde(default)]
     pub values: BTreeMap<String, Figure>,
+}
+
+impl Keys for DataFile {
+    const REQUIRED: &'static [&'static str] = &["source", "reviewed"];
 }
 
 /// One named number with its unit: `[values.average_age]`.
@@ -163,7 +167,7 @@ pub fn parse(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
                     data.files.insert(name, parsed);
                 }
             }
-            Err(d) => diagnostics.push(d),
+            Err(mut problems) => diagnostics.append(&mut problems),
         }
     }
     (data, diagnostics)
@@ -303,19 +307,62 @@ fn validate(file: &str, name: &str, table: &Table, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let (t, bt) = (top.get_ref(), bottom.get_ref());
-        let problem =
-            if t.value < bt.value || (t.value == bt.value && !t.inclusive && !bt.inclusive) {
-                Some("leave a gap between them")
-            } else if t.value > bt.value || (t.inclusive && bt.inclusive) {
-                Some("overlap")
+        // Reported where the gap or overlap starts as the file reads: on the
+        // bound of the earlier row that faces the later one.
+        let at = if descending { bottom } else { top };
+        let words = |b: &Bound| table.bound_text(b);
+        // The values between the ends, each end in or out of them.
+        let stretch = |low: &Bound, low_in: bool, high: &Bound, high_in: bool| {
+            let low = if low_in {
+                words(low)
             } else {
-                None
+                format!("just over {}", words(low))
             };
+            let high = if high_in {
+                words(high)
+            } else {
+                format!("just under {}", words(high))
+            };
+            format!("from {low} to {high}")
+        };
+        let problem = if t.value < bt.value {
+            Some(format!(
+                "leave a gap: no row covers the values {}",
+                stretch(t, !t.inclusive, bt, !bt.inclusive)
+            ))
+        } else if t.value == bt.value && !t.inclusive && !bt.inclusive {
+            Some(format!(
+                "leave a gap: neither includes {}, so one of them must",
+                words(t)
+            ))
+        } else if t.value > bt.value {
+            Some(format!(
+                "overlap: both cover the values {}",
+                stretch(bt, bt.inclusive, t, t.inclusive)
+            ))
+        } else if t.inclusive && bt.inclusive {
+            Some(format!(
+                "overlap: both include {}, so one of them must leave it out",
+                words(t)
+            ))
+        } else {
+            None
+        };
         if let Some(problem) = problem {
-            out.push(err(bottom.span(), format!(
-                "rows `{}` and `{}` of table `{name}` {problem}: at {} one range must include the end and the other exclude it",
-                ra.key, rb.key, format_number(bt.value, table.decimals)
-            )));
+            out.push(
+                err(
+                    at.span(),
+                    format!(
+                        "rows `{}` and `{}` of table `{name}` {problem}",
+                        pair[0].get_ref().key,
+                        later.get_ref().key
+                    ),
+                )
+                .with_hint(format!(
+                    "make `{}`'s `upper` and `{}`'s `lower` the same value, included in exactly one of the two rows",
+                    ra.key, rb.key
+                )),
+            );
         }
     }
 }

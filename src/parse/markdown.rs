@@ -10,6 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashSet;
 
+use crate::diagnostic::Severity;
 use crate::parse::readability::TextStats;
 use crate::parse::shortcode::{self, Call};
 
@@ -91,6 +92,10 @@ pub struct Body {
     pub shortcodes: Vec<Call>,
     /// Word, sentence and syllable counts of the prose, for reading level.
     pub stats: TextStats,
+    /// The texts of links that are a bare web address, as the HTML shows
+    /// them: reported on their lines here, so the output check, which sees
+    /// them again on the page, leaves them out.
+    pub bare_addresses: Vec<String>,
 }
 
 /// A problem in a body, with its byte range in the file.
@@ -101,11 +106,13 @@ pub enum Problem {
         id: String,
         span: Range<usize>,
     },
-    /// Content a reader with a screen reader or low vision cannot use.
+    /// Content a reader with a screen reader or low vision cannot use, or
+    /// (a warning) finds hard to use.
     Accessibility {
         span: Range<usize>,
         message: String,
         hint: String,
+        severity: Severity,
     },
 }
 

@@ -116,8 +116,9 @@ pub struct MenuEntry {
     pub page: toml::Spanned<String>,
 }
 
-/// `max_reading_grade`: a number limits the Flesch–Kincaid grade (as it
-/// always has); a table names each measure it limits:
+/// `max_reading_grade`: a number is the highest grade by either measure,
+/// Flesch–Kincaid and SMOG alike ("no article above grade 8", as editors
+/// mean it); a table names each measure it limits:
 /// `{ flesch_kincaid = 8, smog = 9 }`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,13 +134,14 @@ fn reading_limits<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ReadingLimit
         type Value = ReadingLimits;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str(
-                "a Flesch–Kincaid grade such as 8, or a table such as { flesch_kincaid = 8, smog = 9 }",
+                "a grade such as 8, which limits Flesch–Kincaid and SMOG alike, \
+                 or a table such as { flesch_kincaid = 8, smog = 9 }",
             )
         }
         fn visit_f64<E: serde::de::Error>(self, grade: f64) -> Result<ReadingLimits, E> {
             Ok(ReadingLimits {
                 flesch_kincaid: Some(grade),
-                smog: None,
+                smog: Some(grade),
             })
         }
         fn visit_i64<E: serde::de::Error>(self, grade: i64) -> Result<ReadingLimits, E> {
@@ -374,14 +376,152 @@ pub fn split_front_matter(file: &str, text: &str) -> Result<Split, Diagnostic> {
     .with_hint("add a line `+++` after the last front-matter key"))
 }
 
-/// Deserializes TOML from `text[range]`, reporting errors against the whole file.
-pub fn parse_toml<T: DeserializeOwned>(
+/// A TOML table osteon reads one key at a time (see [`parse_toml`]).
+pub trait Keys: DeserializeOwned {
+    /// The keys it cannot do without. A unit test holds each list to what
+    /// serde requires, so the two cannot drift apart.
+    const REQUIRED: &'static [&'static str];
+}
+
+impl Keys for SiteConfig {
+    const REQUIRED: &'static [&'static str] = &["title", "base_url", "language"];
+}
+
+impl Keys for ArticleMeta {
+    const REQUIRED: &'static [&'static str] = &["title", "description", "reviewed"];
+}
+
+impl Keys for GlossaryMeta {
+    const REQUIRED: &'static [&'static str] = &["term", "summary"];
+}
+
+impl Keys for PageMeta {
+    const REQUIRED: &'static [&'static str] = &["title", "description"];
+}
+
+/// The span a one-key table is given when each key is checked on its own:
+/// an error there is about the table (a key it lacks), not about the key.
+const WHOLE: Range<usize> = usize::MAX..usize::MAX;
+
+/// Deserializes TOML from `text[range]`, reporting errors against the whole
+/// file. Every problem of the table is reported, not only the first serde
+/// meets: each unknown key with its suggestion, each bad value, each missing
+/// key. A table that parses whole takes one pass; only one with a problem is
+/// read again key by key.
+pub fn parse_toml<T: Keys>(
     code: Code,
     file: &str,
     text: &str,
     range: Range<usize>,
-) -> Result<T, Diagnostic> {
-    toml::from_str(&text[range.clone()]).map_err(|e| toml_diagnostic(code, file, text, range, &e))
+) -> Result<T, Vec<Diagnostic>> {
+    let toml = &text[range.clone()];
+    let first = match toml::from_str(toml) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let diagnostic = |e: &toml::de::Error| toml_diagnostic(code, file, text, range.clone(), e);
+    // A syntax error leaves no table to read key by key.
+    let Ok(table) = toml::de::DeTable::parse(toml) else {
+        return Err(vec![diagnostic(&first)]);
+    };
+    let table = table.into_inner();
+    let fields = field_names::<T>();
+    let mut out = Vec::new();
+    // A misspelt key is reported once, as unknown with its suggestion, not
+    // again as the key it was meant to be, missing.
+    let mut meant = Vec::new();
+    let mut keys: Vec<_> = table.iter().collect();
+    keys.sort_by_key(|(k, _)| k.span().start);
+    for (key, value) in keys {
+        let name: &str = key.get_ref();
+        if !fields.contains(&name) {
+            let span = range.start + key.span().start..range.start + key.span().end;
+            let d = Diagnostic::error(code, file, span, unknown_field(name, fields));
+            meant.extend(closest(name, fields.iter().copied()));
+            out.push(match unknown_field_hint(name, fields) {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            });
+            continue;
+        }
+        let mut alone = toml::de::DeTable::new();
+        alone.insert(key.clone(), value.clone());
+        let de = toml::de::Deserializer::from(toml::Spanned::new(WHOLE, alone));
+        if let Err(e) = T::deserialize(de)
+            && e.span() != Some(WHOLE)
+        {
+            out.push(diagnostic(&e));
+        }
+    }
+    for missing in T::REQUIRED {
+        if !table.contains_key(*missing) && !meant.contains(missing) {
+            out.push(Diagnostic::error(
+                code,
+                file,
+                front_matter_start(text, &range),
+                format!("missing field `{missing}`"),
+            ));
+        }
+    }
+    // Keys that pass one by one may still fail together; then serde's own
+    // error stands.
+    if out.is_empty() {
+        out.push(diagnostic(&first));
+    }
+    Err(out)
+}
+
+/// The fields of struct `T`, as serde's derive names them.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error, Visitor, value};
+    /// A deserializer that asks for a struct and notes its fields.
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+            Err(value::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, value::Error> {
+            *self.0 = fields;
+            Err(value::Error::custom("probed"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// serde's message for a key a struct does not have.
+fn unknown_field(name: &str, fields: &[&str]) -> String {
+    match fields {
+        [] => format!("unknown field `{name}`, there are no fields"),
+        [one] => format!("unknown field `{name}`, expected `{one}`"),
+        _ => format!(
+            "unknown field `{name}`, expected one of {}",
+            fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Where a problem of the table as a whole is reported: the `+++` line
+/// that opens front matter, or the start of a whole TOML file.
+fn front_matter_start(text: &str, range: &Range<usize>) -> Range<usize> {
+    let span = range.start.saturating_sub(4)..range.start.saturating_sub(1);
+    span.start.min(text.len())..span.end.min(text.len())
 }
 
 fn toml_diagnostic(
@@ -397,23 +537,30 @@ fn toml_diagnostic(
         Some(s) if s.end - s.start < range.len() || s.start != 0 => {
             range.start + s.start..range.start + s.end
         }
-        _ => range.start.saturating_sub(4)..range.start.saturating_sub(1),
+        _ => front_matter_start(text, &range),
     };
     let span = span.start.min(text.len())..span.end.min(text.len());
     let diagnostic = Diagnostic::error(code, file, span, message.clone());
-    match unknown_field_hint(&message) {
+    match unknown_field_message(&message) {
         Some(hint) => diagnostic.with_hint(hint),
         None => diagnostic,
     }
 }
 
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a suggestion.
-fn unknown_field_hint(message: &str) -> Option<String> {
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a
+/// suggestion: a nested table's unknown key is reported by serde itself.
+fn unknown_field_message(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    unknown_field_hint(unknown, &candidates)
+}
+
+/// "did you mean" the closest of `candidates`, or the list of them.
+fn unknown_field_hint(unknown: &str, candidates: &[&str]) -> Option<String> {
     match closest(unknown, candidates.iter().copied()) {
         Some(best) => Some(format!("did you mean `{best}`?")),
+        None if candidates.is_empty() => None,
         None => Some(format!(
             "the keys allowed here are {}",
             candidates.join(", ")
@@ -422,101 +569,4 @@ fn unknown_field_hint(message: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_path_handles_sub_folders() {
-        let mut config: SiteConfig =
-            toml::from_str("title='t'\nbase_url='https://x.org'\nlanguage='en-GB'").unwrap();
-        assert_eq!(config.base_path(), "/");
-        config.base_url = "https://x.org/bones/".into();
-        assert_eq!(config.base_path(), "/bones/");
-        assert_eq!(config.base_url(), "https://x.org/bones/");
-    }
-
-    #[test]
-    fn base_url_must_be_absolute_http_with_a_host() {
-        for good in [
-            "https://example.org",
-            "https://example.org/health/",
-            "http://localhost:8080/",
-            "HTTPS://Example.org/a%20b/",
-            "https://[::1]:8080/",
-            "https://bücher.example/",
-        ] {
-            assert_eq!(check_base_url(good), Ok(()), "{good}");
-        }
-        for bad in [
-            "",
-            "/health/",
-            "example.org",
-            "ftp://example.org/",
-            "https://",
-            "https:///health/",
-            "https://exa mple.org/",
-            "https://example.org/a b/",
-            "https://example.org:80x/",
-            "https://user@example.org/",
-            "https://example.org/?x=1",
-            "https://example.org/#top",
-        ] {
-            assert!(check_base_url(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_bad_base_url_is_an_error_on_its_value() {
-        let text = "title = 't'\nbase_url = 'example.org'\nlanguage = 'en-GB'\n";
-        let d =
-            parse_toml::<SiteConfig>(Code::Config, "site.toml", text, 0..text.len()).unwrap_err();
-        assert_eq!(&text[d.span.clone()], "'example.org'");
-        assert!(d.message.contains("absolute http(s) URL"), "{}", d.message);
-    }
-
-    #[test]
-    fn unknown_key_suggests_the_closest() {
-        let text = "+++\ntitel = \"x\"\n+++\n";
-        let split = split_front_matter("a.md", text).unwrap();
-        let d = parse_toml::<PageMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
-        assert_eq!(&text[d.span.clone()], "titel");
-        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
-    }
-
-    #[test]
-    fn dates_read_as_people_write_them() {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        for (i, month) in MONTHS.iter().enumerate() {
-            for (year, day) in [(2026, 1), (999, 9), (1, 28)] {
-                let date = Date(jiff::civil::date(year, i as i8 + 1, day));
-                assert_eq!(date.human("en-GB"), format!("{day} {month} {year}"));
-                assert_eq!(date.human("en-us"), format!("{month} {day}, {year}"));
-            }
-        }
-        let date = Date(jiff::civil::date(2026, 10, 31));
-        assert_eq!(date.human("fr"), "31 October 2026");
-        assert_eq!(date.human("en-US"), "October 31, 2026");
-    }
-
-    #[test]
-    fn dates_must_be_dates() {
-        let text = "+++\ntitle='t'\ndescription='d'\nreviewed=2026-02-30\ntopics=[]\n+++\n";
-        let split = split_front_matter("a.md", text).unwrap();
-        let d =
-            parse_toml::<ArticleMeta>(Code::FrontMatter, "a.md", text, split.front).unwrap_err();
-        assert!(d.message.contains("date"), "{}", d.message);
-    }
-}
+mod tests;

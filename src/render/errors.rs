@@ -32,8 +32,14 @@ pub(super) fn template_diagnostic(e: &tera::Error, sources: &Sources) -> Diagnos
                 innermost_message(e),
             )
         }
-        tera::ErrorKind::TemplateNotFound(name)
-        | tera::ErrorKind::MissingParent { parent: name, .. } => Diagnostic::error(
+        // On the template that names it, where it can be fixed.
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            Code::Template,
+            &sources.template_file(current),
+            0..0,
+            format!("the template `{parent}` that this template extends does not exist"),
+        ),
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(
             Code::Template,
             &sources.template_dir,
             0..0,

@@ -33,6 +33,27 @@ fn note_keys(page: &Page) -> impl Iterator<Item = (&str, usize)> {
         })
 }
 
+/// What a glossary note is wrapped in, so the term, its button and the
+/// punctuation right after it never wrap onto separate lines ("DEXA scan ?"
+/// with ", not by symptoms" below): a word joiner (U+2060) between the
+/// link's last letter and the button, which a browser would otherwise break
+/// before, and a span the theme keeps on one line (`.term-tail`, with
+/// `white-space: nowrap`) that takes in the punctuation.
+const TAIL_OPEN: &str = "<span class=\"term-tail\">&#8288;";
+const TAIL_CLOSE: &str = "</span>";
+
+/// The punctuation that closes a phrase at the start of `html`, which stays
+/// with the glossary note before it. Only characters that reach the HTML as
+/// themselves (not as `&…;`), so an entity is never cut.
+fn closing_punctuation(html: &str) -> &str {
+    const CLOSING: &[char] = &[
+        ',', '.', ';', ':', '!', '?', ')', ']', '}', '\'', '\u{2019}', '\u{201D}', '\u{BB}',
+        '\u{2026}',
+    ];
+    let rest = html.trim_start_matches(CLOSING);
+    &html[..html.len() - rest.len()]
+}
+
 impl<'a> Renderer<'a> {
     /// Renders, once each and in parallel, the glossary notes `pages` show.
     /// A note that fails is left for `term_note` to report on its page.
@@ -66,9 +87,12 @@ impl<'a> Renderer<'a> {
     ) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut notes = 0;
-        for segment in &page.body.segments {
+        // Bytes at the start of the next HTML that a note took in.
+        let mut taken = 0;
+        let segments = &page.body.segments;
+        for (k, segment) in segments.iter().enumerate() {
             match segment {
-                Segment::Html(r) => emit(&body[r.clone()]),
+                Segment::Html(r) => emit(&body[r.start + std::mem::take(&mut taken)..r.end]),
                 Segment::Shortcode(n) => match self.shortcode(page, *n) {
                     // Inline output is trimmed so a template's final newline adds no space.
                     Ok(out) if !page.body.shortcodes[*n].block => emit(out.trim()),
@@ -78,7 +102,18 @@ impl<'a> Renderer<'a> {
                 Segment::TermNote(n) => {
                     notes += 1;
                     match self.term_note(page, *n, notes) {
-                        Ok(out) => emit(out.trim()),
+                        Ok(out) if out.trim().is_empty() => {}
+                        Ok(out) => {
+                            let after = match segments.get(k + 1) {
+                                Some(Segment::Html(r)) => closing_punctuation(&body[r.clone()]),
+                                _ => "",
+                            };
+                            taken = after.len();
+                            emit(TAIL_OPEN);
+                            emit(out.trim());
+                            emit(after);
+                            emit(TAIL_CLOSE);
+                        }
                         Err(d) => problems.push(d),
                     }
                 }
@@ -90,6 +125,10 @@ impl<'a> Renderer<'a> {
     fn shortcode(&self, page: &Page, n: usize) -> Result<Arc<str>, Diagnostic> {
         let call = &page.body.shortcodes[n];
         let name = format!("shortcodes/{}.html", call.name);
+        // Its template failed to load and is reported; the call is not unknown.
+        if self.theme.is_broken(&name) {
+            return Ok("".into());
+        }
         if !self.theme.contains_template(&name) {
             let known: Vec<&str> = self
                 .theme

@@ -26,6 +26,9 @@ pub struct Theme {
     /// The templates as written, when any was minified: a failed render is
     /// repeated with these so its diagnostic points at the right line.
     pub(super) as_written: Option<Tera>,
+    /// Templates left out because they failed to load (reported already):
+    /// a shortcode whose template is here is broken, not unknown.
+    pub(super) broken: Vec<String>,
 }
 
 impl Theme {
@@ -46,9 +49,17 @@ impl Theme {
     pub(super) fn template_names(&self) -> impl Iterator<Item = &str> {
         self.tera.get_template_names()
     }
+
+    /// Whether template `name` exists but failed to load.
+    pub(super) fn is_broken(&self, name: &str) -> bool {
+        self.broken.iter().any(|b| b == name)
+    }
 }
 
-/// Loads the theme's templates; a missing or broken template is a diagnostic.
+/// Loads the theme's templates; a missing or broken template is a diagnostic,
+/// each one of them. A theme that cannot render pages still fills every
+/// page's holes with the templates that did load, so its errors hide no
+/// shortcode or glossary-note error of the content.
 pub fn load_theme(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
     load_theme_as_written(site, sources).map(|theme| minified(theme.tera, sources))
 }
@@ -68,12 +79,14 @@ fn minified(as_written: Tera, sources: &Sources) -> Theme {
         Ok(()) => Theme {
             tera,
             as_written: Some(as_written),
+            broken: Vec::new(),
         },
         // Every tag comes out of the minifier as it went in, so this should not
         // happen; if it does, the templates as written still render the site.
         Err(_) => Theme {
             tera: as_written,
             as_written: None,
+            broken: Vec::new(),
         },
     }
 }
@@ -82,12 +95,28 @@ fn minified(as_written: Tera, sources: &Sources) -> Theme {
 pub fn load_theme_as_written(site: &Site, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let assets = hashed_assets(sources);
-    match templates(site, sources, &assets, &mut diagnostics) {
-        Some(tera) => Ok(Theme {
+    let (tera, broken) = templates(site, sources, &assets, &mut diagnostics);
+    match tera {
+        Some(tera) if diagnostics.is_empty() => Ok(Theme {
             tera,
             as_written: None,
+            broken,
         }),
-        None => Err(diagnostics),
+        partial => {
+            if let Some(tera) = partial {
+                let theme = Theme {
+                    tera,
+                    as_written: None,
+                    broken,
+                };
+                let none = std::collections::HashSet::new();
+                // Filed with the theme's problems: while the theme is broken,
+                // `serve` reloads everything on every edit.
+                let holes = super::unrendered_holes(site, sources, &theme, &none);
+                diagnostics.extend(holes.into_iter().flat_map(|(_, ds)| ds));
+            }
+            Err(diagnostics)
+        }
     }
 }
 
@@ -115,35 +144,59 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Loads the theme's templates and registers the data functions.
+/// Loads the theme's templates and registers the data functions. Each
+/// template that fails to load is reported and left out, so one broken
+/// template hides no other; the templates that loaded are returned with the
+/// names of those left out, or `None` when no set of them could be loaded.
 fn templates(
     site: &Site,
     sources: &Sources,
     assets: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Tera> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    // Functions first: tera checks at load time that every called function exists.
-    register_data_functions(
-        &mut tera,
-        Arc::new(site.parsed.data.clone()),
-        &site.parsed.config.language,
-    );
-    register_asset_function(&mut tera, assets, sources, &site.parsed.config.base_path());
+) -> (Option<Tera>, Vec<String>) {
+    let data = Arc::new(site.parsed.data.clone());
+    let new_tera = || {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Functions first: tera checks at load time that every called function exists.
+        register_data_functions(&mut tera, data.clone(), &site.parsed.config.language);
+        register_asset_function(&mut tera, assets, sources, &site.parsed.config.base_path());
+        tera
+    };
     let named: Vec<(&str, &str)> = sources
         .templates
         .iter()
         .map(|f| (sources.template_name(f), f.text.as_str()))
         .collect();
-    if let Err(e) = tera.add_raw_templates(named) {
-        diagnostics.push(template_diagnostic(&e, sources));
-        return None;
-    }
-    let mut missing = false;
+    let mut tera = new_tera();
+    let broken = match add_each(&mut tera, named.clone(), sources, diagnostics) {
+        Ok(broken) => broken,
+        // An error tera does not tie to one template: the templates holes
+        // use, alone, may still load, for the content's errors.
+        Err(mut broken) => {
+            let holes = named.into_iter().filter(|(name, _)| {
+                (name.starts_with("shortcodes/") || *name == "partials/term.html")
+                    && !broken.iter().any(|b| b == name)
+            });
+            let mut more = Vec::new();
+            tera = new_tera();
+            let loaded = add_each(&mut tera, holes.collect(), sources, &mut more);
+            for d in more {
+                if !diagnostics.contains(&d) {
+                    diagnostics.push(d);
+                }
+            }
+            return match loaded {
+                Ok(mut also) => {
+                    broken.append(&mut also);
+                    (Some(tera), broken)
+                }
+                Err(_) => (None, broken),
+            };
+        }
+    };
     for name in REQUIRED {
-        if !tera.contains_template(name) {
-            missing = true;
+        if !tera.contains_template(name) && !broken.iter().any(|b| b == name) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::Template,
@@ -158,12 +211,53 @@ fn templates(
             );
         }
     }
-    if missing {
-        return None;
-    }
     tera.global_context()
         .insert("site", &site_value(&site.parsed.config));
-    Some(tera)
+    (Some(tera), broken)
+}
+
+/// Adds `named` to `tera`, leaving out each template that fails to load,
+/// with its diagnostic; one that extends a template left out goes too,
+/// without one. Returns the names left out, or them as an error when tera
+/// reports a failure it does not tie to a template of `named`.
+fn add_each(
+    tera: &mut Tera,
+    mut named: Vec<(&str, &str)>,
+    sources: &Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<String>, Vec<String>> {
+    let mut broken: Vec<String> = Vec::new();
+    loop {
+        let Err(e) = tera.add_raw_templates(named.iter().copied()) else {
+            return Ok(broken);
+        };
+        let (culprit, consequence) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                (Some(r.filename().to_string()), false)
+            }
+            tera::ErrorKind::MissingParent { current, parent } => {
+                (Some(current.clone()), broken.contains(parent))
+            }
+            tera::ErrorKind::CircularExtend { tpl, .. }
+            | tera::ErrorKind::CircularInclude { tpl, .. } => (Some(tpl.clone()), false),
+            // Reports of unknown filters, functions or included templates,
+            // joined: an include of a template left out is a consequence.
+            kind => (
+                None,
+                broken.iter().any(|b| {
+                    kind.to_string()
+                        .contains(&format!("Unknown template `{b}`"))
+                }),
+            ),
+        };
+        if !consequence {
+            diagnostics.push(template_diagnostic(&e, sources));
+        }
+        match culprit.and_then(|c| named.iter().position(|(name, _)| *name == c)) {
+            Some(i) => broken.push(named.remove(i).0.to_string()),
+            None => return Err(broken),
+        }
+    }
 }
 
 fn site_value(config: &SiteConfig) -> Json {

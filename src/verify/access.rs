@@ -4,7 +4,7 @@
 use super::html::{self, Attr};
 use super::report::{Hint, Problem};
 use super::unescape;
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Severity};
 use crate::link_text;
 
 /// What a reader using assistive technology meets on a page: the accessibility
@@ -18,8 +18,10 @@ pub(super) struct Audit {
     last_level: u8,
     images_without_alt: usize,
     tables_without_headers: usize,
-    /// Texts of links with no text, or text that says nothing out of context.
-    bad_links: Vec<String>,
+    /// Texts of links with no text, or text that says nothing out of
+    /// context (an error) or is a bare web address (a warning), with how
+    /// much each matters (`link_text::Fault::severity`).
+    bad_links: Vec<(String, Severity)>,
     /// Tables open now, with whether each has a header cell yet.
     tables: Vec<bool>,
     /// Whether the link open now has a label already; `None` outside links.
@@ -93,8 +95,35 @@ impl Audit {
                     return;
                 };
                 let text = unescape(self.link_text.trim());
-                if (text.is_empty() && !labelled) || link_text::judge(&text).is_some() {
-                    self.bad_links.push(text.into_owned());
+                let severity = if text.is_empty() {
+                    (!labelled).then_some(Severity::Error)
+                } else {
+                    link_text::judge(&text).map(|fault| fault.severity())
+                };
+                if let Some(severity) = severity {
+                    self.bad_links.push((text.into_owned(), severity));
+                }
+            }
+        }
+    }
+
+    /// Leaves out the link faults the content check reported on their
+    /// source lines already: one for each text in `reported`, or, when what
+    /// it reported is not known, every warning (such a page was checked when
+    /// it was rendered). Errors never reach here from content: a page whose
+    /// content has one is not checked.
+    pub(super) fn forget(&mut self, reported: Option<&[String]>) {
+        match reported {
+            None => self.bad_links.retain(|(_, s)| *s == Severity::Error),
+            Some(texts) => {
+                for text in texts {
+                    let found = self
+                        .bad_links
+                        .iter()
+                        .position(|(t, s)| t == text && *s == Severity::Warning);
+                    if let Some(i) = found {
+                        self.bad_links.remove(i);
+                    }
                 }
             }
         }
@@ -113,13 +142,15 @@ pub(super) fn problems(audit: &Audit, html: bool, problems: &mut Vec<Problem>) {
     if !html {
         return;
     }
-    let mut add = |message: String, hint: &str| {
+    let mut add_as = |severity: Severity, message: String, hint: &str| {
         problems.push(Problem {
             code: Code::Accessibility,
+            severity,
             message,
             hint: Hint::Template(hint.to_string()),
         })
     };
+    let mut add = |message: String, hint: &str| add_as(Severity::Error, message, hint);
     if !audit.lang {
         add(
             "the page's <html> element has no lang".into(),
@@ -156,12 +187,23 @@ pub(super) fn problems(audit: &Audit, html: bool, problems: &mut Vec<Problem>) {
             "mark up column or row headers with <th scope>",
         );
     }
-    for text in &audit.bad_links {
-        let message = if text.is_empty() {
-            "a link has no text and no aria-label".to_string()
+    for (text, severity) in &audit.bad_links {
+        let (message, hint) = if text.is_empty() {
+            (
+                "a link has no text and no aria-label".to_string(),
+                "link text must make sense out of context",
+            )
+        } else if *severity == Severity::Warning {
+            (
+                format!("a bare web address, `{text}`, is used as link text"),
+                "a screen reader spells an address out; name the page it leads to",
+            )
         } else {
-            format!("the link text `{text}` does not say where the link goes")
+            (
+                format!("the link text `{text}` does not say where the link goes"),
+                "link text must make sense out of context",
+            )
         };
-        add(message, "link text must make sense out of context");
+        add_as(*severity, message, hint);
     }
 }

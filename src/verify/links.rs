@@ -5,7 +5,7 @@ use super::access;
 use super::index::Index;
 use super::report::{Hint, Problem};
 use super::scan::Scans;
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Severity};
 use crate::url;
 
 /// `s` split at the first `c`, without it; short URLs are faster to search byte by byte.
@@ -134,6 +134,7 @@ pub(super) fn check_page<'a>(
         match resolve(url, page, site, base_path, &mut buf) {
             Resolved::Skip => {}
             Resolved::Missing { wanted } => problems.push(Problem {
+                severity: Severity::Error,
                 code: Code::BrokenLink,
                 message: format!(
                     "the generated page links to `{url}`, which the site does not have"
@@ -162,6 +163,7 @@ pub(super) fn check_page<'a>(
                     )
                 };
                 problems.push(Problem {
+                    severity: Severity::Error,
                     code: Code::BrokenAnchor,
                     message,
                     hint: Hint::Anchor {
@@ -176,6 +178,7 @@ pub(super) fn check_page<'a>(
         for id in value.split_ascii_whitespace() {
             if !scan.ids.contains(id) {
                 problems.push(Problem {
+                    severity: Severity::Error,
                     code: Code::BrokenAnchor,
                     message: format!("`{attr}` refers to `#{id}`, which is not on this page"),
                     hint: Hint::IdRef(id.to_string()),
@@ -186,6 +189,7 @@ pub(super) fn check_page<'a>(
     access::problems(&scan.audit, scan.html, &mut problems);
     for id in &scan.duplicates {
         problems.push(Problem {
+            severity: Severity::Error,
             code: Code::DuplicateId,
             message: format!("the id `{id}` is used more than once on the generated page"),
             hint: Hint::Duplicate,

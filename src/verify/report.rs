@@ -8,11 +8,12 @@ use std::collections::btree_map::Entry;
 use super::TemplateFile;
 use super::index::Index;
 use super::scan::Scans;
-use crate::diagnostic::{Code, Diagnostic, closest};
+use crate::diagnostic::{Code, Diagnostic, Severity, closest};
 
 /// One problem on one page, before repeats across pages are collapsed.
 pub(super) struct Problem {
     pub(super) code: Code,
+    pub(super) severity: Severity,
     /// Without the page count, so the same problem on two pages compares equal.
     pub(super) message: String,
     pub(super) hint: Hint,
@@ -98,8 +99,11 @@ pub(super) fn collapse<'a>(
                 };
                 let file = template_file(crate::render::template_of(page));
                 let message = format!("{} (on {page}{pages})", s.problem.message);
-                return Diagnostic::error(s.problem.code, &file, 0..0, message)
-                    .with_hint(advice.clone());
+                return Diagnostic {
+                    severity: s.problem.severity,
+                    ..Diagnostic::error(s.problem.code, &file, 0..0, message)
+                }
+                .with_hint(advice.clone());
             }
             let mut message = s.problem.message;
             if s.pages > 1 {
@@ -134,7 +138,11 @@ pub(super) fn collapse<'a>(
                                     the first; a template may write an id the content also uses"
                     .to_string(),
             };
-            Diagnostic::error(s.problem.code, page, 0..0, message).with_hint(hint)
+            Diagnostic {
+                severity: s.problem.severity,
+                ..Diagnostic::error(s.problem.code, page, 0..0, message)
+            }
+            .with_hint(hint)
         })
         .collect()
 }

@@ -28,6 +28,7 @@ fn check(files: &[(&str, &str)], base_path: &str) -> Vec<String> {
             .iter()
             .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
             .collect(),
+        reported: Some(Default::default()),
     };
     verify(&outputs, base_path, &theme_file)
         .iter()
@@ -272,6 +273,7 @@ fn an_index_updated_in_place_finds_what_a_new_one_finds() {
             .iter()
             .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
             .collect(),
+        reported: Some(Default::default()),
     };
     let home = page("<a href=/about/#team>About</a> <a href=articles/x/>X</a>");
     let base = outputs(&[
@@ -348,6 +350,7 @@ fn audit(pages: &[(&str, &str)]) -> Vec<String> {
             .iter()
             .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
             .collect(),
+        reported: Some(Default::default()),
     };
     verify(&outputs, "/", &theme_file)
         .iter()
@@ -366,6 +369,41 @@ fn an_accessible_page_passes_the_gate() {
         audit(&[("articles/a/index.html", GOOD), ("x.png", "")]),
         Vec::<String>::new()
     );
+}
+
+/// A bare web address is judged by the one rule content is judged by too:
+/// a warning, unless the content check reported that very link already.
+#[test]
+fn a_bare_address_as_link_text_is_a_warning_reported_once() {
+    let page = GOOD.replace("Calcium advice", "www.nhs.uk");
+    let outputs = |reported: Option<Vec<String>>| Outputs {
+        files: [(
+            "articles/a/index.html".to_string(),
+            page.clone().into_bytes(),
+        )]
+        .into(),
+        reported: reported.map(|texts| [("articles/a/index.html".to_string(), texts)].into()),
+    };
+    let a11y = |outputs: Outputs| -> Vec<Diagnostic> {
+        verify(&outputs, "/", &theme_file)
+            .into_iter()
+            .filter(|d| d.code == Code::Accessibility)
+            .collect()
+    };
+    let found = a11y(outputs(Some(vec![])));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, crate::diagnostic::Severity::Warning);
+    assert!(
+        found[0]
+            .message
+            .starts_with("a bare web address, `www.nhs.uk`, is used as link text"),
+        "{found:?}"
+    );
+    // Reported on its source line: not again, as a template's.
+    assert_eq!(a11y(outputs(Some(vec!["www.nhs.uk".into()]))), []);
+    // Not known what the content reported: warnings are left to the render
+    // that made the page; errors are still found.
+    assert_eq!(a11y(outputs(None)), []);
 }
 
 /// The audit of a page whose one link reads `text`.
@@ -399,13 +437,11 @@ fn link_text_is_judged_in_lower_case() {
 /// ([`link_text::VAGUE`]), with the same closing dots and web addresses.
 #[test]
 fn template_link_text_is_judged_as_content_is() {
-    for text in link_text::VAGUE.into_iter().chain([
-        "Click",
-        "This link",
-        "here.",
-        "Read more\u{2026}",
-        "www.nhs.uk",
-    ]) {
+    for text in
+        link_text::VAGUE
+            .into_iter()
+            .chain(["Click", "This link", "here.", "Read more\u{2026}"])
+    {
         let found = link(text);
         assert_eq!(found.len(), 1, "{text:?}");
         assert!(

@@ -12,7 +12,9 @@
 // - one h1, no skipped heading levels, footer links to the about page and
 //   the accessibility statement, the educational notice;
 // - no request leaves the local server;
-// - a glossary definition opens and closes by keyboard and by mouse;
+// - a glossary definition opens and closes by keyboard and by mouse, and a
+//   glossary term, its "?" button and the punctuation right after it never
+//   wrap onto separate lines (at 320 px and 640 px);
 // then validates every page with the Nu HTML Checker (vnu-jar).
 // Prints a summary and exits non-zero on any failure.
 
@@ -222,7 +224,34 @@ async function checkPage(tab, url, name, stats) {
     });
     stats.reflowChecks++;
     if (overflow) fail(name, `scrolls sideways at ${width} px: ${overflow}`);
+    for (const apart of await page.evaluate(termsApart)) fail(name, `at ${width} px, ${apart}`);
   }
+}
+
+/** Runs in the page: each glossary term whose "?" button, or the punctuation
+ * right after it, wraps onto another line than the term's last word. */
+function termsApart() {
+  const sameLine = (a, b) => a && b && a.bottom > b.top + 1 && b.bottom > a.top + 1;
+  const lastBox = (node) => {
+    const boxes = node.getClientRects();
+    return boxes[boxes.length - 1];
+  };
+  const out = [];
+  for (const button of document.querySelectorAll(".term-button")) {
+    const link = button.previousElementSibling || button.parentElement.previousElementSibling;
+    if (!link || link.tagName !== "A") continue;
+    const term = link.textContent.trim();
+    const buttonBox = button.getBoundingClientRect();
+    if (!sameLine(lastBox(link), buttonBox)) out.push(`the "?" of "${term}" wraps away from the term`);
+    const after = button.nextElementSibling && button.nextElementSibling.nextSibling;
+    if (after && after.nodeType === Node.TEXT_NODE && /^[,.;:!?)\]’”…]/.test(after.data)) {
+      const range = document.createRange();
+      range.setStart(after, 0);
+      range.setEnd(after, 1);
+      if (!sameLine(lastBox(range), buttonBox)) out.push(`the "${after.data[0]}" after "${term}" wraps away from its "?"`);
+    }
+  }
+  return out;
 }
 
 /** Tab to a glossary button; Enter opens its definition, Escape closes it and

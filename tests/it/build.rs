@@ -139,7 +139,7 @@ fn a_wrong_command_line_exits_2() {
 fn drafts_are_published_only_on_request() {
     let site = small_site();
     let draft = ARTICLE.replace("topics = [\"bones\"]", "topics = [\"bones\"]\ndraft = true");
-    site.write("articles/wip.md", &draft);
+    site.write("articles/wip.md", &format!("{draft}\nText.\n"));
     site.build().success();
     assert!(!site.path().join("public/articles/wip").exists());
     site.run(&["build", "--drafts"]).success();

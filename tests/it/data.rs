@@ -111,6 +111,11 @@ fn overlap_gap_unsorted_and_strings_are_reported_on_their_line() {
     let json = bad(&gap);
     assert_eq!(json.len(), 1, "{json:?}");
     assert_eq!(json[0].2, line_of(&gap, "lower = { value = -2.4"));
+    let message = &bad_messages(&gap)[0].4;
+    assert!(
+        message.contains("no row covers the values from just over \u{2212}2.5 to \u{2212}2.4"),
+        "{message}"
+    );
 
     let string = THRESHOLDS.replace(
         "value = -2.5, inclusive = true",
@@ -130,6 +135,94 @@ fn overlap_gap_unsorted_and_strings_are_reported_on_their_line() {
         !json.is_empty() && json.iter().all(|d| d.0 == "data"),
         "{json:?}"
     );
+}
+
+/// An age table that runs upwards, its rows meeting at 50.
+const INTAKE: &str = r#"source = "NIH"
+reviewed = 2026-10-01
+
+[tables.calcium]
+caption = "Calcium"
+measure = "Age"
+unit = "years"
+columns = [{ key = "mg", header = "A day", unit = "mg" }]
+
+[[tables.calcium.rows]]
+key = "adults"
+name = "Adults"
+lower = { value = 19, inclusive = true }
+upper = { value = 50, inclusive = true }
+values = { mg = 1000 }
+
+[[tables.calcium.rows]]
+key = "older"
+name = "Older adults"
+lower = { value = 50, inclusive = false }
+values = { mg = 1200 }
+"#;
+
+#[test]
+fn a_gap_is_reported_where_it_starts_with_both_of_its_ends() {
+    // 50 years, then older than 52: the gap starts after the first row.
+    let gap = INTAKE.replace(
+        "lower = { value = 50, inclusive = false }",
+        "lower = { value = 52, inclusive = true }",
+    );
+    let site = Site::new(&format!("//- data/intake.toml\n{gap}"));
+    let found = site.check_json_messages();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].2,
+        line_of(&gap, "upper = { value = 50"),
+        "{found:?}"
+    );
+    assert_eq!(
+        found[0].4,
+        "rows `adults` and `older` of table `calcium` leave a gap: no row covers the values \
+         from just over 50 years to just under 52 years"
+    );
+    site.fail_alike(&[]);
+
+    // Neither row includes 50 itself.
+    let gap = INTAKE.replace(
+        "upper = { value = 50, inclusive = true }",
+        "upper = { value = 50, inclusive = false }",
+    );
+    let found = bad_messages(&gap);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].2,
+        line_of(&gap, "upper = { value = 50"),
+        "{found:?}"
+    );
+    assert!(
+        found[0]
+            .4
+            .ends_with("leave a gap: neither includes 50 years, so one of them must"),
+        "{found:?}"
+    );
+
+    // Rows that overlap name the stretch both cover.
+    let overlap = INTAKE.replace(
+        "lower = { value = 50, inclusive = false }",
+        "lower = { value = 45, inclusive = true }",
+    );
+    let found = bad_messages(&overlap);
+    assert_eq!(
+        found[0].2,
+        line_of(&overlap, "upper = { value = 50"),
+        "{found:?}"
+    );
+    assert!(
+        found[0]
+            .4
+            .ends_with("overlap: both cover the values from 45 years to 50 years"),
+        "{found:?}"
+    );
+}
+
+fn bad_messages(data: &str) -> Vec<(String, String, u64, u64, String)> {
+    Site::new(&format!("//- data/intake.toml\n{data}")).check_json_messages()
 }
 
 #[test]

@@ -275,3 +275,81 @@ fn every_problem_in_every_file_in_one_run() {
         ]
     );
 }
+
+#[test]
+fn every_front_matter_problem_of_a_file_in_one_run() {
+    // A misspelt key, a value of the wrong type, a date that is not one and
+    // a missing key: four runs' worth, reported in one, by check and build alike.
+    let text = ARTICLE
+        .replace("description", "descripton")
+        .replace("title = \"A\"", "title = 3")
+        .replace("2027-10-01", "\"next year\"")
+        .replace("reviewed = 2026-10-01\n", "");
+    let site = Site::new(&format!("//- articles/a.md\n{text}\nBody.\n"));
+    assert_eq!(
+        site.check_json(),
+        [
+            d("front-matter", "articles/a.md", 1, 1),
+            d("front-matter", "articles/a.md", 2, 9),
+            d("front-matter", "articles/a.md", 3, 1),
+            d("front-matter", "articles/a.md", 4, 14),
+        ]
+    );
+    let (check, _) = site.fail_alike(&[]);
+    assert!(
+        check.stderr.contains("missing field `reviewed`"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("did you mean `description`?"),
+        "{}",
+        check.stderr
+    );
+    // `description` is misspelt, not missing too.
+    assert!(
+        !check.stderr.contains("missing field `description`"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn a_template_error_hides_no_shortcode_error() {
+    // A page template that does not parse, another that extends a missing
+    // parent, and a shortcode the theme lacks: three problems, three fixes.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nHi {{{{ category_tabel(data=\"x\") }}}}.\n"
+    ));
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock %}\n",
+    );
+    site.write(
+        "templates/topic.html",
+        "{% extends \"nowhere.html\" %}\n{% block main %}{% endblock %}\n",
+    );
+    let json = site.check_json();
+    assert_eq!(
+        json,
+        [
+            d("unknown-shortcode", "articles/a.md", 9, 4),
+            d("template", "templates/page.html", 4, 1),
+            d("template", "templates/topic.html", 1, 1),
+        ],
+        "{json:?}"
+    );
+    let (check, _) = site.fail_alike(&[]);
+    assert!(
+        check.stderr.contains("did you mean `category_table`?"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check
+            .stderr
+            .contains("the template `nowhere.html` that this template extends does not exist"),
+        "{}",
+        check.stderr
+    );
+}

@@ -198,3 +198,44 @@ fn a_broken_glossary_link_suggests_the_entry_with_that_name() {
     );
     assert_eq!(site.build().stderr, run.stderr);
 }
+
+#[test]
+fn a_term_its_button_and_the_punctuation_after_it_stay_on_one_line() {
+    // The button and the comma after the term are kept with it; text after a
+    // space, and a term at the end of a sentence, are not changed otherwise.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nDiagnosis is by a [DEXA scan](../glossary/dexa.md), not by symptoms. \
+         Ask about [DEXA](../glossary/dexa.md) today, or [a scan](../glossary/dexa.md)…\n\
+         //- glossary/dexa.md\n{}",
+        term("DEXA scan", &[])
+    ));
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    let start = html.find("<p>Diagnosis").unwrap();
+    let paragraph = &html[start..start + html[start..].find("</p>").unwrap() + 4];
+    insta::assert_snapshot!(paragraph);
+    assert_eq!(
+        paragraph
+            .matches("<span class=\"term-tail\">&#8288;<button")
+            .count(),
+        3
+    );
+    assert!(
+        paragraph.contains("</span>,</span> not by symptoms"),
+        "{paragraph}"
+    );
+    assert!(paragraph.contains("</span></span> today"), "{paragraph}");
+    assert!(
+        paragraph.contains("</span>\u{2026}</span></p>"),
+        "{paragraph}"
+    );
+    let css = site.read(&format!(
+        "public/{}",
+        std::fs::read_dir(site.path().join("public"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .find(|n| n.starts_with("style.") && n.ends_with(".css"))
+            .unwrap()
+    ));
+    assert!(css.contains(".term-tail { white-space: nowrap; }"), "{css}");
+}

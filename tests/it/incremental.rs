@@ -689,7 +689,7 @@ fn a_template_error_triggered_by_content_clears_when_the_content_is_fixed() {
     );
     let good = project.outputs().clone();
 
-    site.write("articles/c.md", &titled("Boom"));
+    site.write("articles/c.md", &format!("{}\nBody.\n", titled("Boom")));
     assert_rejected(
         &mut project,
         &site,
@@ -703,4 +703,33 @@ fn a_template_error_triggered_by_content_clears_when_the_content_is_fixed() {
     assert!(r.ok, "{:?}", project.diagnostics());
     assert_same_diagnostics(&site, &project);
     assert_same_as_cold(&site, &project);
+}
+
+#[test]
+fn a_bare_address_in_content_is_one_warning_after_every_edit() {
+    // The warning is the content check's, on its line; the output check of
+    // the re-rendered page, and of every page after one is deleted, leaves it.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee <https://example.org>.\n//- articles/b.md\n{ARTICLE}\nText.\n"
+    ));
+    let mut project = Project::open(&options(&site)).unwrap();
+    assert_same_diagnostics(&site, &project);
+    assert_eq!(
+        codes_by_file(&project),
+        [("accessibility", "articles/a.md")]
+    );
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\nSee <https://example.org/x>.\n"),
+    );
+    assert!(rebuild(&mut project, &site, &["articles/a.md"]).ok);
+    assert_same_diagnostics(&site, &project);
+    assert_same_as_cold(&site, &project);
+    std::fs::remove_file(site.path().join("articles/b.md")).unwrap();
+    assert!(rebuild(&mut project, &site, &["articles/b.md"]).ok);
+    assert_same_diagnostics(&site, &project);
+    assert_eq!(
+        codes_by_file(&project),
+        [("accessibility", "articles/a.md")]
+    );
 }

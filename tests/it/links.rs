@@ -138,7 +138,7 @@ fn three_broken_references_as_a_new_user_sees_them() {
          Or [the side effects](#side-efects) and [vitamin D](vitamin-d.md).\n"
     );
     let site = Site::new(&format!(
-        "//- articles/treatment.md\n{a}//- articles/calcium-and-vitamin-d.md\n{ARTICLE}\n\
+        "//- articles/treatment.md\n{a}//- articles/calcium-and-vitamin-d.md\n{ARTICLE}\nText.\n\
          //- glossary/vitamin-d.md\n+++\nterm = \"Vitamin D\"\nsummary = \"S.\"\n+++\n"
     ));
     let run = site.run(&["check"]);
@@ -219,4 +219,22 @@ fn percent_escapes_in_links_name_the_decoded_file() {
         &format!("{ARTICLE}\nSee [no page](no%2Dpage.md).\n"),
     );
     assert_eq!(site.check_json(), [d("broken-link", "articles/a.md", 9, 5)]);
+}
+
+#[test]
+fn a_heading_keeps_every_connector_punctuation_character_in_its_id() {
+    // GitHub keeps Unicode's connector punctuation (`_`, `‿`, `＿`, …) in a
+    // heading's id; links written against GitHub's ids must resolve here.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\n## Dose‿plan\n\n## Week＿one\n\nSee [the plan](#dose‿plan).\n\
+         //- articles/b.md\n{ARTICLE}\nSee [week one](a.md#week＿one).\n"
+    ));
+    assert_eq!(site.check_json(), []);
+    site.build().success();
+    let html = site.read("public/articles/a/index.html");
+    assert!(
+        html.contains("id=dose‿plan") || html.contains("id=\"dose‿plan\""),
+        "{html}"
+    );
+    assert!(html.contains("week＿one"), "{html}");
 }

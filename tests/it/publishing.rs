@@ -45,6 +45,161 @@ fn review_dates_are_judged_on_the_injected_day() {
     assert_eq!(codes("2027-10-02").len(), 2, "a's review_due has passed");
 }
 
+/// `check` and `build` on `today`, with `flags`: both fail and print the
+/// same diagnostics. Returns `check --format json`'s `(code, file, line,
+/// message)` of each.
+#[track_caller]
+fn fail_alike_on(site: &Site, today: &str, flags: &[&str]) -> Vec<(String, String, u64, String)> {
+    let check = run_on(site, today, &[&["check"][..], flags].concat());
+    let build = run_on(site, today, &[&["build"][..], flags].concat());
+    check.failure();
+    build.failure();
+    assert_eq!(check.stderr, build.stderr);
+    let json = run_on(
+        site,
+        today,
+        &[&["check", "--format", "json"][..], flags].concat(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{}[{}]",
+                    d["severity"].as_str().unwrap(),
+                    d["code"].as_str().unwrap()
+                ),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_review_dated_ahead_of_today_is_an_error() {
+    // Reviewed 2026-10-01: a day ahead is allowed (it is already that day
+    // somewhere while CI runs on UTC), two days ahead is not.
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nText.\n"));
+    run_on(&site, "2026-09-30", &["check"]).success();
+    run_on(&site, "2026-09-30", &["build"]).success();
+    let found = fail_alike_on(&site, "2026-09-29", &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str(), found[0].2),
+        ("error[front-matter]", "articles/a.md", 4)
+    );
+    assert!(
+        found[0]
+            .3
+            .contains("`reviewed` is 2026-10-01, a date still to come (today is 2026-09-29)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_review_due_before_the_review_is_an_error() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{}\nText.\n",
+        ARTICLE.replace("review_due = 2027-10-01", "review_due = 2025-10-01")
+    ));
+    // Only the impossible date: that it has passed says nothing more.
+    let found = fail_alike_on(&site, "2026-11-01", &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str(), found[0].2),
+        ("error[front-matter]", "articles/a.md", 5)
+    );
+    assert!(
+        found[0]
+            .3
+            .contains("`review_due` is 2025-10-01, before `reviewed` (2026-10-01)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn data_files_review_dates_are_judged_like_articles() {
+    let data = "source = \"WHO\"\nreviewed = 2026-10-01\nreview_due = 2027-10-01\n";
+    let site = Site::new(&format!(
+        "//- data/d.toml\n{data}//- articles/a.md\n{}\nText.\n",
+        ARTICLE.replace("review_due = 2027-10-01", "review_due = 2028-10-01")
+    ));
+    run_on(&site, "2027-10-01", &["check"]).success();
+    // Overdue: a warning on `review_due`, an error under --strict.
+    let run = run_on(&site, "2027-10-02", &["check"]);
+    run.success();
+    assert!(
+        run.stderr.contains("warning[review-overdue]: the review of these figures was due on 2027-10-01 and is overdue"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--> data/d.toml:3:1"), "{}", run.stderr);
+    let found = fail_alike_on(&site, "2027-10-02", &["--strict"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "error[review-overdue]");
+    // Without `review_due`, the site's review limit applies.
+    site.write(
+        "data/d.toml",
+        &data.replace("review_due = 2027-10-01\n", ""),
+    );
+    let run = run_on(&site, "2027-10-02", &["check"]);
+    assert!(
+        run.stderr
+            .contains("last reviewed on 2026-10-01, more than 12 months ago"),
+        "{}",
+        run.stderr
+    );
+    // A review still to come and a due date before the review are errors.
+    site.write(
+        "data/d.toml",
+        "source = \"WHO\"\nreviewed = 2026-12-01\nreview_due = 2026-01-01\n",
+    );
+    let found = fail_alike_on(&site, "2026-10-01", &[]);
+    let found: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(found, [("error[data]", 2), ("error[data]", 3)]);
+}
+
+#[test]
+fn an_article_or_page_with_no_text_is_an_error() {
+    // Front matter and blank lines only; a glossary entry's summary is its
+    // text, so its body may be empty, and so may a draft's.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\n  \n\n//- pages/about.md\n+++\ntitle = \"About\"\ndescription = \"D.\"\n+++\n\
+         //- articles/b.md\n{}//- glossary/bone.md\n+++\nterm = \"Bone\"\nsummary = \"Hard tissue.\"\n+++\n",
+        ARTICLE.replace("+++\ntitle", "+++\ndraft = true\ntitle")
+    ));
+    let found = fail_alike_on(&site, "2026-11-01", &[]);
+    let found: Vec<(&str, &str, u64, &str)> = found
+        .iter()
+        .map(|f| (f.0.as_str(), f.1.as_str(), f.2, f.3.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "error[placeholder]",
+                "articles/a.md",
+                7,
+                "this article has no text: nothing follows its front matter"
+            ),
+            (
+                "error[placeholder]",
+                "pages/about.md",
+                4,
+                "this page has no text: nothing follows its front matter"
+            ),
+        ]
+    );
+    // Published with --drafts, the empty draft is held to the same rule.
+    let found = fail_alike_on(&site, "2026-11-01", &["--drafts"]);
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
 #[test]
 fn strict_turns_warnings_into_errors() {
     let site = two_articles();
@@ -110,8 +265,8 @@ fn the_reading_limit_can_name_each_measure() {
     );
     assert_eq!(warnings("{ flesch_kincaid = 9, smog = 9 }").len(), 2);
     assert!(warnings("{ smog = 60 }").is_empty());
-    // A bare number is the Flesch–Kincaid grade, as it always was.
-    assert_eq!(warnings("9"), fk);
+    // A bare number limits both measures: b is over grade 9 by either.
+    assert_eq!(warnings("9"), warnings("{ flesch_kincaid = 9, smog = 9 }"));
 }
 
 #[test]
@@ -147,7 +302,7 @@ fn a_reading_limit_of_the_wrong_shape_is_an_error_on_its_line() {
     let run = run_on(&site, "2026-11-01", &["check"]);
     assert!(
         run.stderr
-            .contains("a Flesch–Kincaid grade such as 8, or a table such as"),
+            .contains("a grade such as 8, which limits Flesch–Kincaid and SMOG alike"),
         "{}",
         run.stderr
     );
@@ -203,7 +358,7 @@ fn an_ellipsis_ends_no_sentence_however_it_is_typed() {
 fn inaccessible_content_is_an_error_on_its_line() {
     let body = "\n# A second title\n\n#### Skipped\n\n![](../static/x.png)\n\n[click here](b.md) and <https://example.org>\n\n|  |  |\n|--|--|\n| a | b |\n";
     let site = Site::new(&format!(
-        "//- articles/a.md\n{ARTICLE}{body}//- articles/b.md\n{ARTICLE}\n//- static/x.png\npng\n"
+        "//- articles/a.md\n{ARTICLE}{body}//- articles/b.md\n{ARTICLE}\nText.\n//- static/x.png\npng\n"
     ));
     let found: Vec<(String, u64, u64)> = site
         .check_json()
@@ -423,4 +578,59 @@ fn a_template_link_that_says_nothing_is_reported_as_in_content() {
         assert_eq!(json[0].0, "accessibility");
         assert_eq!(json[0].1, "articles/a.md");
     }
+}
+
+#[test]
+fn a_bare_address_as_link_text_is_a_warning_reported_once() {
+    // In content: a warning on its line, once (the output check, which sees
+    // the link again on the page, leaves it to the content check).
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nSee <https://example.org> and [https://example.org/x](https://example.org/x).\n"
+    ));
+    let found = site.check_json_messages();
+    let found: Vec<(&str, &str, u64, u64)> = found
+        .iter()
+        .map(|d| (d.0.as_str(), d.1.as_str(), d.2, d.3))
+        .collect();
+    let at = |column| ("accessibility", "articles/a.md", 9, column);
+    assert_eq!(found, [at(5), at(31)]);
+    for command in ["check", "build"] {
+        let run = site.run(&[command]);
+        run.success();
+        assert!(
+            run.stderr
+                .contains("warning[accessibility]: a bare web address is used as link text"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.matches("warning[").count(), 2, "{}", run.stderr);
+    }
+    let (check, _) = site.fail_alike(&["--strict"]);
+    assert_eq!(check.stderr.matches("error[accessibility]").count(), 2);
+
+    // In a template: the same rule, a warning naming the template.
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nText.\n"));
+    let article = built_in("templates/article.html").replacen(
+        "{% block main %}",
+        "{% block main %}<a href=\"https://example.org\">https://example.org</a>",
+        1,
+    );
+    site.write("templates/article.html", &article);
+    for command in ["check", "build"] {
+        let run = site.run(&[command]);
+        run.success();
+        assert!(
+            run.stderr.contains(
+                "warning[accessibility]: a bare web address, `https://example.org`, is used as link text"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("templates/article.html"),
+            "{}",
+            run.stderr
+        );
+    }
+    site.fail_alike(&["--strict"]);
 }

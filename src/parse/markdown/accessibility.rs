@@ -6,6 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, TagEnd};
 
 use super::{Problem, State};
+use crate::diagnostic::Severity;
 use crate::link_text;
 
 impl<'a> State<'a, '_> {
@@ -55,10 +56,15 @@ impl<'a> State<'a, '_> {
     }
 
     pub(super) fn accessibility(&mut self, span: Range<usize>, message: String, hint: &str) {
+        self.problem(span, message, hint, Severity::Error);
+    }
+
+    fn problem(&mut self, span: Range<usize>, message: String, hint: &str, severity: Severity) {
         self.problems.push(Problem::Accessibility {
             span,
             message,
             hint: hint.to_string(),
+            severity,
         });
     }
 
@@ -77,16 +83,21 @@ impl<'a> State<'a, '_> {
             return self.recycle(link.text);
         }
         match link_text::judge(text) {
-            Some(link_text::Fault::Vague(bare)) => self.accessibility(
+            Some(fault @ link_text::Fault::Vague(bare)) => self.problem(
                 link.span,
                 format!("the link text `{bare}` does not say where the link goes"),
                 "screen-reader users often hear links out of context; name the destination, e.g. [calcium and vitamin D](calcium-and-vitamin-d.md)",
+                fault.severity(),
             ),
-            Some(link_text::Fault::Address) => self.accessibility(
-                link.span,
-                "a bare web address is used as link text".into(),
-                "name the page instead, e.g. [NHS advice on osteoporosis](https://…)",
-            ),
+            Some(fault @ link_text::Fault::Address) => {
+                self.body.bare_addresses.push(text.to_string());
+                self.problem(
+                    link.span,
+                    "a bare web address is used as link text".into(),
+                    "a screen reader spells an address out; name the page instead, e.g. [NHS advice on osteoporosis](https://…)",
+                    fault.severity(),
+                );
+            }
             None => {}
         }
         self.recycle(link.text);

@@ -120,7 +120,8 @@ pub(super) fn html_ids(html: &str) -> Vec<String> {
 }
 
 /// A heading's id as GitHub makes it: lower-case, spaces to hyphens, letters,
-/// digits, hyphens and underscores kept, other punctuation dropped.
+/// digits, hyphens and connector punctuation (`_` and its kin, see
+/// [`is_connector`]) kept, other punctuation dropped.
 pub fn slugify(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
@@ -145,7 +146,7 @@ pub(super) fn slugify_chars(text: &str) -> String {
         .filter_map(|c| {
             if c == ' ' {
                 Some('-')
-            } else if c.is_alphanumeric() || c == '-' || c == '_' {
+            } else if c.is_alphanumeric() || c == '-' || is_connector(c) {
                 Some(c)
             } else {
                 None
@@ -153,4 +154,21 @@ pub(super) fn slugify_chars(text: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Unicode's connector punctuation (general category Pc), which GitHub's
+/// heading ids keep as they keep `_`: all ten characters of it.
+fn is_connector(c: char) -> bool {
+    matches!(
+        c,
+        '_' | '\u{203F}'
+            | '\u{2040}'
+            | '\u{2054}'
+            | '\u{FE33}'
+            | '\u{FE34}'
+            | '\u{FE4D}'
+            | '\u{FE4E}'
+            | '\u{FE4F}'
+            | '\u{FF3F}'
+    )
 }

@@ -60,6 +60,15 @@ fn slugify_follows_github() {
     );
     assert_eq!(slugify("Vitamin D_3 (and you)"), "vitamin-d_3-and-you");
     assert_eq!(slugify(" Ça va — Öl "), "ça-va--öl");
+    // Every connector punctuation character (Unicode's Pc) is kept, as `_` is.
+    for c in ['_', '‿', '⁀', '⁔', '︳', '︴', '﹍', '﹎', '﹏', '＿'] {
+        assert_eq!(
+            slugify(&format!("Dose{c}1 (daily)")),
+            format!("dose{c}1-daily")
+        );
+    }
+    // Other punctuation is not.
+    assert_eq!(slugify("a‐b · c"), "ab--c");
 }
 
 proptest::proptest! {
