@@ -191,11 +191,12 @@ impl fmt::Display for Summary {
             "checked {} external links ({} addresses): {} dead, {} redirected",
             self.links, self.addresses, self.dead, self.redirected
         )?;
-        write!(
-            f,
-            " ({} from the cache, {} asked in {} requests",
-            self.cached, self.asked, self.requests
-        )?;
+        write!(f, " ({} from the cache, ", self.cached)?;
+        match self.requests {
+            0 => f.write_str("no request sent")?,
+            1 => write!(f, "{} asked in 1 request", self.asked)?,
+            n => write!(f, "{} asked in {n} requests", self.asked)?,
+        }
         if self.excluded > 0 {
             write!(f, ", {} links excluded", self.excluded)?;
         }

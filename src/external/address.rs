@@ -171,9 +171,7 @@ fn mailto(rest: &str) -> Address {
         let decoded = crate::url::percent_decode(one);
         let problem = match decoded.rsplit_once('@') {
             None => Some(format!("`{decoded}` has no `@`")),
-            Some((name, _)) if name.is_empty() => {
-                Some(format!("`{decoded}` has no name before the `@`"))
-            }
+            Some(("", _)) => Some(format!("`{decoded}` has no name before the `@`")),
             Some((name, _))
                 if name.contains(|c: char| c.is_whitespace() || "<>()[]\\,;:\"@".contains(c)) =>
             {

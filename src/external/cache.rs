@@ -29,6 +29,7 @@ pub enum Outcome {
     Dead {
         status: u16,
         reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         via: Option<String>,
     },
     /// No answer: the name was not found, the connection or TLS failed, the
