@@ -174,6 +174,99 @@ const UNSAFE: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'^');
 
+/// `address` as HTTP sends it: an international host name in punycode
+/// (`bücher.example` → `xn--bcher-kva.example`), and spaces, quotes and
+/// characters outside ASCII escaped elsewhere.
+pub fn ascii(address: &str) -> String {
+    let host = host_of(address);
+    let address = match address.find(host) {
+        Some(at) if !host.is_ascii() => {
+            let labels: Vec<String> = host.split('.').map(punycode_label).collect();
+            format!(
+                "{}{}{}",
+                &address[..at],
+                labels.join("."),
+                &address[at + host.len()..]
+            )
+        }
+        _ => address.to_string(),
+    };
+    utf8_percent_encode(&address, UNSAFE).to_string()
+}
+
+/// One label of a host name as IDNA writes it: as it is if ASCII, else
+/// `xn--` and its lower-cased text in punycode (RFC 3492).
+fn punycode_label(label: &str) -> String {
+    if label.is_ascii() {
+        return label.to_string();
+    }
+    let (base, tmin, tmax, skew, damp) = (36u32, 1u32, 26u32, 38u32, 700u32);
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let adapt = |mut delta: u32, points: u32, first: bool| {
+        delta /= if first { damp } else { 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((base - tmin) * tmax) / 2 {
+            delta /= base - tmin;
+            k += base;
+        }
+        k + (base - tmin + 1) * delta / (delta + skew)
+    };
+    let input: Vec<u32> = label.to_lowercase().chars().map(u32::from).collect();
+    let mut out: String = input
+        .iter()
+        .filter(|&&c| c < 0x80)
+        .filter_map(|&c| char::from_u32(c))
+        .collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut handled) = (0x80u32, 0u32, 72u32, basic);
+    while (handled as usize) < input.len() {
+        let m = input.iter().copied().filter(|&c| c >= n).min().unwrap_or(n);
+        delta = delta.saturating_add((m - n).saturating_mul(handled + 1));
+        n = m;
+        for &c in &input {
+            if c < n {
+                delta = delta.saturating_add(1);
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = base;
+                loop {
+                    let t = if k <= bias {
+                        tmin
+                    } else if k >= bias + tmax {
+                        tmax
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    out.push(digit(t + (q - t) % (base - t)));
+                    q = (q - t) / (base - t);
+                    k += base;
+                }
+                out.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    format!("xn--{out}")
+}
+
 /// One GET, its body never read, within the request's timeout or what is
 /// left of the run, whichever is shorter.
 fn request(agent: &ureq::Agent, url: &str, limits: &Limits) -> Result<Answer, Failure> {
@@ -182,7 +275,7 @@ fn request(agent: &ureq::Agent, url: &str, limits: &Limits) -> Result<Answer, Fa
         return Err(Failure::Deadline);
     }
     let timeout = limits.timeout.min(left);
-    let url = utf8_percent_encode(url, UNSAFE).to_string();
+    let url = ascii(url);
     let response = agent
         .get(&url)
         .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
@@ -504,6 +597,24 @@ mod tests {
         let got = retrying("u", &limits, |_| Ok(long.clone()), |d| waits.push(d));
         assert_eq!(got.map(|a| a.status), Ok(429));
         assert!(waits.is_empty());
+    }
+
+    #[test]
+    fn international_host_names_are_sent_in_punycode() {
+        assert_eq!(
+            ascii("https://bücher.example/ä ö"),
+            "https://xn--bcher-kva.example/%C3%A4%20%C3%B6"
+        );
+        assert_eq!(
+            ascii("https://München.de:8080/"),
+            "https://xn--mnchen-3ya.de:8080/"
+        );
+        assert_eq!(punycode_label("ελληνικά"), "xn--hxargifdar");
+        assert_eq!(punycode_label("日本語"), "xn--wgv71a119e");
+        assert_eq!(
+            ascii("https://example.org/a?b=c"),
+            "https://example.org/a?b=c"
+        );
     }
 
     #[test]

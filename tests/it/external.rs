@@ -531,3 +531,27 @@ fn external_settings_are_checked_like_every_key() {
         assert!(run.stdout.contains(message), "{setting}: {}", run.stdout);
     }
 }
+
+#[test]
+fn drafts_are_asked_only_when_published() {
+    let server = Server::start();
+    let site = site(&server.url, "", "", "[Fine]({S}/ok).\n");
+    site.write(
+        "articles/draft.md",
+        &format!(
+            "+++\ntitle = \"D\"\ndescription = \"D.\"\nreviewed = 2026-10-01\ndraft = true\n+++\n\n\
+             [A lost page]({}/missing).\n",
+            server.url
+        ),
+    );
+    site.run(&["check", "--external"]).success();
+    assert_eq!(server.hits("/missing"), 0);
+    let run = site.run(&["check", "--external", "--drafts"]);
+    run.success();
+    assert_eq!(server.hits("/missing"), 1);
+    assert!(
+        run.stderr.contains("articles/draft.md:8:"),
+        "{}",
+        run.stderr
+    );
+}
