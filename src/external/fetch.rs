@@ -300,21 +300,32 @@ fn request(agent: &ureq::Agent, url: &str, limits: &Limits) -> Result<Answer, Fa
         }
         Err(ureq::Error::Timeout(_)) if timeout < limits.timeout => Err(Failure::Deadline),
         Err(ureq::Error::Timeout(_)) => Err(Failure::Timeout),
-        Err(e) => Err(Failure::Other(describe(&e))),
+        Err(e) => Err(Failure::Other(describe(&e, url.starts_with("https:")))),
     }
 }
 
-/// A failed request in a reader's words.
-fn describe(e: &ureq::Error) -> String {
+/// A failed request in a reader's words. Over `https:` rustls reports a
+/// failed handshake as invalid data (a bad certificate, a server that does
+/// not speak TLS) or an early end of the stream.
+fn describe(e: &ureq::Error, secure: bool) -> String {
+    use std::io::ErrorKind;
+    let tls = "the secure connection (TLS) failed";
     match e {
         ureq::Error::HostNotFound => "the host name was not found (DNS)".to_string(),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "the server refused the connection".to_string()
-        }
-        ureq::Error::Io(io) => format!("the connection failed: {io}"),
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => "the server refused the connection".to_string(),
+            ErrorKind::InvalidData if secure => format!("{tls}: {io}"),
+            ErrorKind::UnexpectedEof if secure => {
+                format!("{tls}: the server closed the connection during the handshake")
+            }
+            ErrorKind::UnexpectedEof => {
+                "the server closed the connection without answering".to_string()
+            }
+            _ => format!("the connection failed: {io}"),
+        },
         ureq::Error::ConnectionFailed => "the connection failed".to_string(),
-        ureq::Error::Rustls(tls) => format!("the secure connection (TLS) failed: {tls}"),
-        ureq::Error::Tls(tls) => format!("the secure connection (TLS) failed: {tls}"),
+        ureq::Error::Rustls(e) => format!("{tls}: {e}"),
+        ureq::Error::Tls(e) => format!("{tls}: {e}"),
         ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
             format!("osteon cannot ask this address ({e})")
         }

@@ -123,6 +123,25 @@ fn silent_server() -> String {
     url
 }
 
+/// A server that answers every connection in plain HTTP at once, before
+/// reading anything: what a TLS client gets instead of a handshake.
+fn plain_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                // Read until the client hangs up, so closing sends no reset.
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let _ = std::io::copy(&mut stream, &mut std::io::sink());
+            });
+        }
+    });
+    url
+}
+
 /// A site whose one article's body is `body`, with `references` (TOML
 /// `[[references]]` tables) and `[external]` settings; `{S}` in any of
 /// them is the test server's address.
@@ -553,5 +572,44 @@ fn drafts_are_asked_only_when_published() {
         run.stderr.contains("articles/draft.md:8:"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn a_failed_connection_or_tls_handshake_is_a_dead_link() {
+    let server = Server::start();
+    // A port nothing listens on any more.
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    // `https:` to a server that answers in plain HTTP at once: no handshake.
+    let tls = plain_server().replace("http:", "https:");
+    let body = format!("[Closed]({closed}/a) and [not secure]({tls}/ok).\n");
+    let site = site(&server.url, "timeout_seconds = 5", "", &body);
+    let run = site.run(&["check", "--external", "--format", "json"]);
+    run.success();
+    let a = "articles/a.md";
+    assert_eq!(
+        diagnostics(&run),
+        [
+            found(&site, "dead-link", a, &closed, "warning"),
+            found(&site, "dead-link", a, &tls, "warning"),
+        ]
+    );
+    let human = site.run(&["check", "--external"]);
+    assert!(
+        human
+            .stderr
+            .contains("could not be reached: the server refused the connection"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human
+            .stderr
+            .contains("could not be reached: the secure connection (TLS) failed"),
+        "{}",
+        human.stderr
     );
 }
