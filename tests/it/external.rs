@@ -101,13 +101,15 @@ fn answer(stream: TcpStream, log: &Mutex<Log>) {
         }
         _ => ("404 Not Found", String::new()),
     };
+    // Done before the answer is sent: once the client has it, it may ask
+    // again at once.
+    log.lock().unwrap().in_flight -= 1;
     let mut stream = stream;
     let _ = write!(
         stream,
         "HTTP/1.1 {status}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
     );
     let _ = stream.flush();
-    log.lock().unwrap().in_flight -= 1;
 }
 
 /// A server that accepts every connection and never says a word.
