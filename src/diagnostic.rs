@@ -50,6 +50,15 @@ pub enum Code {
     DuplicateUrl,
     /// osteon itself failed (a bug): `serve` reports a rebuild that panicked.
     Internal,
+    /// An external address no reader can follow (`htps://`, `https://`
+    /// with no host, `javascript:`, a `mailto:` with no valid address).
+    MalformedUrl,
+    /// (warning, `check --external`) An external address answers 4xx or
+    /// 5xx after its redirects, or gets no answer.
+    DeadLink,
+    /// (warning, `check --external`) An external address redirects
+    /// permanently; the hint is the new address.
+    RedirectedLink,
 }
 
 impl Code {
@@ -73,6 +82,9 @@ impl Code {
             Code::DuplicateTerm => "duplicate-term",
             Code::DuplicateUrl => "duplicate-url",
             Code::Internal => "internal",
+            Code::MalformedUrl => "malformed-url",
+            Code::DeadLink => "dead-link",
+            Code::RedirectedLink => "redirected-link",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! add the file system. See ARCHITECTURE.md.
 
 pub mod diagnostic;
+pub mod external;
 pub mod glossary;
 pub mod init;
 pub mod link_text;
@@ -41,6 +42,8 @@ pub struct Options {
     pub strict: bool,
     /// The date reviews are judged against; today when `None`.
     pub today: Option<meta::Date>,
+    /// `check --external`: ask every external link whether it still answers.
+    pub external: bool,
 }
 
 impl Options {
@@ -186,6 +189,8 @@ pub struct Report {
     /// Set by `build` when the site was written.
     pub written: Option<write::WriteStats>,
     pub pages: usize,
+    /// Set by `check --external`.
+    pub external: Option<external::Summary>,
 }
 
 impl Report {
@@ -227,12 +232,25 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
     let (sources, mut diagnostics) = load::load(&options.root)?;
     let compiled = compile_scoped(&sources, options, Scope::Sample);
     diagnostics.extend(compiled.diagnostics);
+    let mut summary = None;
+    if options.external
+        && let Some((found, mut problems)) = external::check(&sources, options)?
+    {
+        if options.strict {
+            for d in &mut problems {
+                d.severity = diagnostic::Severity::Error;
+            }
+        }
+        diagnostics.append(&mut problems);
+        summary = Some(found);
+    }
     diagnostic::sort(&mut diagnostics);
     Ok(Report {
         pages: compiled.outputs.as_ref().map_or(0, |o| o.files.len()),
         sources: source_map_for(&sources, &diagnostics),
         diagnostics,
         written: None,
+        external: summary,
     })
 }
 
@@ -254,6 +272,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
         diagnostics,
         written,
         pages,
+        external: None,
     })
 }
 
@@ -283,6 +302,7 @@ pub fn report(options: &Options) -> anyhow::Result<(Vec<publishing::Row>, Report
             diagnostics,
             written: None,
             pages: 0,
+            external: None,
         },
     ))
 }

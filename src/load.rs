@@ -343,6 +343,21 @@ fn is_hidden(path: &str) -> bool {
         .any(|part| part.starts_with('.') || part.ends_with('~'))
 }
 
+/// osteon's own file `path` in the site folder `root` (such as
+/// `.osteon/cache/external-links.json`): `None` when there is none yet.
+pub fn cache_file(root: &Path, path: &str) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(root.join(path)) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // A cache that cannot be read is only a saving lost.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok(None),
+        Err(e) => Err(anyhow::anyhow!(
+            "cannot read {}: {e}",
+            root.join(path).display()
+        )),
+    }
+}
+
 /// Whether `path`, relative to the site folder `root`, is a folder there:
 /// how `serve` tells a changed folder from a changed page, and finds the
 /// source folders to watch.

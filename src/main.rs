@@ -66,6 +66,10 @@ enum Command {
         /// Treat warnings (overdue reviews, reading level) as errors.
         #[arg(long)]
         strict: bool,
+        /// Also ask every external http(s) link whether it still answers
+        /// (bounded by `[external]` in site.toml; answers are cached).
+        #[arg(long)]
+        external: bool,
     },
     /// One row per article: words, reading grade, links, review dates.
     Report {
@@ -149,6 +153,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 drafts,
                 strict,
                 today: today()?,
+                external: false,
             };
             let report = osteon::build(&options)?;
             print_human(&report);
@@ -175,19 +180,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             drafts,
             strict,
+            external,
         } => {
             let options = Options {
                 root,
                 drafts,
                 base_url,
                 strict,
+                external,
                 today: today()?,
                 ..Options::default()
             };
             let report = osteon::check(&options)?;
+            // On stderr, after the diagnostics it counts (beside the JSON too).
+            let summary = || {
+                if let Some(summary) = &report.external {
+                    eprintln!("{summary}");
+                }
+            };
             match format {
                 Format::Human => {
                     print_human(&report);
+                    summary();
                     if !report.has_errors() {
                         eprintln!("checked {} files: no errors", report.pages);
                     }
@@ -196,6 +210,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let json = render_json(&report.diagnostics, &report.sources);
                     // A closed pipe (`| head`) is not an error worth reporting.
                     let _ = std::io::stdout().write_all(json.as_bytes());
+                    summary();
                 }
             }
             Ok(exit(&report))

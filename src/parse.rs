@@ -192,9 +192,8 @@ pub fn parse_page(
     };
     let (text, front) = (&file.text, split.front.clone());
     let meta = match section {
-        Section::Article => {
-            parse_toml::<ArticleMeta>(Code::FrontMatter, &file.path, text, front).map(Meta::Article)
-        }
+        Section::Article => parse_toml::<ArticleMeta>(Code::FrontMatter, &file.path, text, front)
+            .map(|m| Meta::Article(with_reference_spans(m, split.front.start))),
         Section::Glossary => parse_toml::<GlossaryMeta>(Code::FrontMatter, &file.path, text, front)
             .map(|m| Meta::Glossary(with_claims(m, text, split.front.clone()))),
         Section::Page => {
@@ -233,6 +232,8 @@ pub fn parse_page(
         }
         .with_hint(hint),
     }));
+    let found = crate::external::in_page(&file.path, text, &body, meta.as_ref().ok());
+    diagnostics.extend(crate::external::malformed(&found));
     match meta {
         Ok(meta) => (
             Some(Page {
@@ -248,6 +249,17 @@ pub fn parse_page(
             (None, diagnostics)
         }
     }
+}
+
+/// `meta` with each reference's `url` spanning its place in the file, not
+/// in the front matter that starts at `front`.
+fn with_reference_spans(mut meta: ArticleMeta, front: usize) -> ArticleMeta {
+    for r in &mut meta.references {
+        let span = r.url.span();
+        let url = std::mem::take(r.url.get_mut());
+        r.url = toml::Spanned::new(front + span.start..front + span.end, url);
+    }
+    meta
 }
 
 /// `meta` with the position of its term and each alias in `text`, read from

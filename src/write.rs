@@ -108,7 +108,9 @@ fn prepare(out: &Path) -> anyhow::Result<Claim> {
     );
     let record = record_path(out)?;
     let text = fs::read_to_string(&record).ok();
-    let owned = text.is_some() || out.join(MARKER).exists();
+    // The old marker was a file: a `.osteon/` folder (a site's cache, when
+    // the output is pointed at a site) claims nothing.
+    let owned = text.is_some() || out.join(MARKER).is_file();
     let empty = fs::read_dir(out)?.next().is_none();
     anyhow::ensure!(
         empty || owned,
@@ -186,6 +188,20 @@ fn remove_stale(out: &Path, outputs: &Outputs) -> anyhow::Result<usize> {
         }
     }
     Ok(removed)
+}
+
+/// Writes osteon's own file `path` (relative to the site folder `root`,
+/// such as `.osteon/cache/external-links.json`), creating its folders, through
+/// a temporary file and a rename so a run cut short leaves the old file
+/// whole. It is never in the output folder.
+pub fn cache_file(root: &Path, path: &str, text: &str) -> anyhow::Result<()> {
+    let path = root.join(path);
+    let parent = path.parent().expect("a cache file is in a folder");
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let tmp = path.with_extension("osteon-tmp");
+    fs::write(&tmp, text)
+        .and_then(|()| fs::rename(&tmp, &path))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Creates the file `path` holding `text`, and the folders it needs: what
@@ -341,6 +357,26 @@ mod tests {
         assert!(
             e.contains("is not empty (it holds pages); nothing was changed"),
             "{e}"
+        );
+    }
+
+    /// A site's `.osteon/` folder (its link cache) is not the old marker
+    /// file: an output pointed at a site folder is refused, not emptied.
+    #[test]
+    fn a_cache_folder_does_not_claim_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join(".osteon/cache")).unwrap();
+        fs::write(site.join("site.toml"), "mine").unwrap();
+        let e = write(&outputs(&[("index.html", "x")]), &site)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is not empty and was not made by osteon"), "{e}");
+        assert_eq!(fs::read_to_string(site.join("site.toml")).unwrap(), "mine");
+        cache_file(&site, ".osteon/cache/x.json", "{}").unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join(".osteon/cache/x.json")).unwrap(),
+            "{}"
         );
     }
 }

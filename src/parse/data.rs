@@ -16,8 +16,8 @@ use crate::parse::meta::{Date, Keys, parse_toml};
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataFile {
-    /// Who the figures come from.
-    pub source: String,
+    /// Who the figures come from; an address in it is checked like a link.
+    pub source: Spanned<String>,
     /// When someone last checked the figures against the source.
     pub reviewed: Date,
     pub review_due: Option<Date>,
@@ -163,9 +163,20 @@ pub fn parse(files: &[SourceFile]) -> (Data, Vec<Diagnostic>) {
                     validate(&file.path, table_name, table, &mut diagnostics);
                 }
                 validate_numbers(&file.path, &parsed, &mut diagnostics);
+                let source = &parsed.source;
+                let found = crate::external::in_data(
+                    &file.path,
+                    &file.text,
+                    source.get_ref(),
+                    source.span(),
+                );
+                // Reported after, so the tables stay usable: a bad address
+                // in `source` is no reason to fail every shortcode.
+                let malformed = crate::external::malformed(&found);
                 if diagnostics.len() == before {
                     data.files.insert(name, parsed);
                 }
+                diagnostics.extend(malformed);
             }
             Err(mut problems) => diagnostics.append(&mut problems),
         }

@@ -3,6 +3,7 @@
 //! Every struct denies unknown keys, and every error keeps the byte span that
 //! the toml crate reports, shifted to the position in the whole file.
 
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -92,6 +93,52 @@ pub struct SiteConfig {
     /// spelling in the articles is not the one wanted.
     #[serde(default)]
     pub topics: std::collections::BTreeMap<toml::Spanned<String>, String>,
+    /// `[external]`: how `check --external` asks external links.
+    #[serde(default)]
+    pub external: ExternalConfig,
+}
+
+/// The `[external]` table of `site.toml`: the bounds of `check --external`
+/// and what it never asks. Every key is optional.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExternalConfig {
+    /// Days an answer is kept in the cache before the link is asked again;
+    /// 0 asks every time.
+    pub max_age_days: u32,
+    /// Addresses never asked (sites that refuse robots or need a login):
+    /// `*` stands for any run of characters, and a pattern must match the
+    /// whole address, as `https://www.linkedin.com/*`.
+    pub exclude: Vec<String>,
+    /// Seconds one request may take, from the name lookup to the answer's
+    /// headers.
+    pub timeout_seconds: NonZeroU64,
+    /// Seconds the whole check may take: what is not asked by then is left
+    /// for the next run.
+    pub deadline_seconds: NonZeroU64,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: NonZeroUsize,
+    /// Requests in flight at once to one host.
+    pub per_host: NonZeroUsize,
+    /// Further tries after a `429 Too Many Requests` (or a `503` with
+    /// `Retry-After`), each after the wait the server asks for.
+    pub retries: u32,
+}
+
+impl Default for ExternalConfig {
+    fn default() -> Self {
+        let n = |n: u64| NonZeroU64::new(n).expect("not zero");
+        let m = |n: usize| NonZeroUsize::new(n).expect("not zero");
+        ExternalConfig {
+            max_age_days: 7,
+            exclude: Vec::new(),
+            timeout_seconds: n(10),
+            deadline_seconds: n(120),
+            concurrency: m(8),
+            per_host: m(2),
+            retries: 2,
+        }
+    }
 }
 
 /// The `[menu]` table of `site.toml`.
@@ -277,7 +324,9 @@ impl SiteConfig {
 pub struct Reference {
     pub title: String,
     pub publisher: String,
-    pub url: String,
+    /// Its byte range is in the whole file once `parse` has read the page
+    /// (TOML gives it within the front matter).
+    pub url: toml::Spanned<String>,
     pub year: Option<i32>,
 }
 

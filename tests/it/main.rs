@@ -7,6 +7,7 @@ mod data;
 mod deploy;
 mod diagnostics;
 mod drafts;
+mod external;
 mod glossary;
 mod hostile;
 mod incremental;
