@@ -16,6 +16,7 @@ use crate::parse::shortcode::{self, Call};
 
 mod accessibility;
 mod holes;
+mod html;
 mod ids;
 mod links;
 
@@ -23,6 +24,7 @@ pub use ids::slugify;
 pub use links::classify;
 
 use holes::split_holes;
+use html::{Pieces, RawTable};
 use ids::{footnote_id, has_hyphen_run};
 use links::OpenLink;
 
@@ -196,6 +198,8 @@ fn parse_with(
         spare: Vec::new(),
         heading_level: 1,
         header_text: false,
+        html_block: None,
+        raw_tables: Vec::new(),
     };
     let mut events = Parser::new_ext(&text[body.clone()], options)
         .into_offset_iter()
@@ -248,6 +252,7 @@ fn parse_with(
         }
     }
     state.end_block();
+    state.end_raw_tables();
     if cx.output.html {
         // HTML is a little longer than its Markdown: one allocation is enough,
         // and the slack goes before the site holds every page.
@@ -281,6 +286,10 @@ struct State<'a, 'c> {
     heading_level: u8,
     /// Whether the current table's header row has any text.
     header_text: bool,
+    /// The lines of the HTML block being read.
+    html_block: Option<Pieces>,
+    /// Tables of raw HTML not yet closed.
+    raw_tables: Vec<RawTable>,
 }
 
 impl<'a> State<'a, '_> {
@@ -384,7 +393,21 @@ impl<'a> State<'a, '_> {
                 self.claim_id(id.clone(), range);
                 self.emit(Event::Start(Tag::FootnoteDefinition(id.into())));
             }
-            Event::Html(_) | Event::InlineHtml(_) => self.raw_html(event, range),
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(Pieces::default());
+                self.emit(event);
+            }
+            Event::Html(html) => match &mut self.html_block {
+                Some(pieces) => pieces.push(&html, range, self.src),
+                None => self.raw_html(Pieces::of(&html, range, self.src), true),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(pieces) = self.html_block.take() {
+                    self.raw_html(pieces, true);
+                }
+                self.emit(event);
+            }
+            Event::InlineHtml(html) => self.raw_html(Pieces::of(&html, range, self.src), false),
             event => self.emit(event),
         }
     }

@@ -461,7 +461,8 @@ fn a_page_added_after_startup_can_be_linked_to_with_a_fragment() {
     assert!(r.ok, "{:?}", project.diagnostics());
     assert_same_as_cold(&site, &project);
 
-    // The output check reads the ids of the page linked to.
+    // Raw HTML's links are checked on their source line, against the ids
+    // of the page linked to.
     site.write(
         "articles/a.md",
         &format!("{ARTICLE}\nSee <a href=\"/articles/n/#finish\">n</a>.\n"),
@@ -470,7 +471,7 @@ fn a_page_added_after_startup_can_be_linked_to_with_a_fragment() {
     assert!(!r.ok);
     assert_eq!(
         codes_by_file(&project),
-        [("broken-anchor", "articles/a/index.html")]
+        [("broken-anchor", "articles/a.md")]
     );
     assert_same_diagnostics(&site, &project);
 }
@@ -491,7 +492,7 @@ fn deleting_a_page_linked_to_only_from_output_breaks_its_linkers_until_fixed() {
         &mut project,
         &site,
         &["articles/n.md"],
-        &[("broken-link", "articles/a/index.html")],
+        &[("broken-link", "articles/a.md")],
         &good,
     );
 

@@ -16,6 +16,7 @@ mod links;
 mod navigation;
 mod new;
 mod publishing;
+mod raw_html;
 mod serve;
 mod soak;
 mod support;

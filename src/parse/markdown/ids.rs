@@ -99,26 +99,6 @@ pub(super) fn footnote_id(label: &str) -> String {
     format!("fn-{}", slugify(label))
 }
 
-/// Ids set in raw HTML inside Markdown (`<span id="x">`).
-pub(super) fn html_ids(html: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("id=") {
-        let before = rest[..i].chars().last();
-        rest = &rest[i + 3..];
-        if !matches!(before, Some(c) if c.is_whitespace()) {
-            continue;
-        }
-        let quote = rest.chars().next();
-        if let Some(q @ ('"' | '\'')) = quote
-            && let Some(end) = rest[1..].find(q)
-        {
-            ids.push(rest[1..1 + end].to_string());
-        }
-    }
-    ids
-}
-
 /// A heading's id as GitHub makes it: lower-case, spaces to hyphens, letters,
 /// digits, hyphens and connector punctuation (`_` and its kin, see
 /// [`is_connector`]) kept, other punctuation dropped.

@@ -1,13 +1,10 @@
 //! Links: each one classified (`classify`) and rewritten to its URL with
-//! the site's base path, root links in raw HTML too, and glossary links
-//! followed by their term's note.
+//! the site's base path, and glossary links followed by their term's note.
 
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, LinkType};
+use pulldown_cmark::{CowStr, LinkType};
 
-use super::holes::disarm;
-use super::ids::html_ids;
 use super::{Link, State, Target};
 use crate::url;
 
@@ -19,28 +16,6 @@ pub(super) struct OpenLink {
 }
 
 impl<'a> State<'a, '_> {
-    /// Raw HTML: its ids claimed, its root links rebased and hole openings
-    /// disarmed.
-    pub(super) fn raw_html(&mut self, event: Event<'a>, range: Range<usize>) {
-        let (Event::Html(ref html) | Event::InlineHtml(ref html)) = event else {
-            return self.emit(event);
-        };
-        for id in html_ids(html) {
-            self.claim_id(id, range.clone());
-        }
-        let rebased = rebase_html(html, self.cx.base_path).filter(|_| self.cx.output.html);
-        let rebased = match rebased {
-            Some(html) => Some(disarm(&html).unwrap_or(html)),
-            None => disarm(html),
-        };
-        let event = match (rebased, event) {
-            (Some(html), Event::Html(_)) => Event::Html(html.into()),
-            (Some(html), _) => Event::InlineHtml(html.into()),
-            (None, event) => event,
-        };
-        self.emit(event);
-    }
-
     /// The index of the link just closed, if it points at a glossary entry.
     pub(super) fn open_glossary_link(&self) -> Option<usize> {
         let i = self.body.links.iter().rposition(|l| !l.image)?;
@@ -90,38 +65,6 @@ impl<'a> State<'a, '_> {
         text.clear();
         self.spare.push(text);
     }
-}
-
-/// Raw HTML with each root-absolute `href` and `src` given the base path, as
-/// a Markdown link written from the root gets it (`<a href="/about/">` →
-/// `<a href="/health/about/">`); `None` when nothing changes.
-fn rebase_html(html: &str, base_path: &str) -> Option<String> {
-    if base_path == "/" {
-        return None;
-    }
-    let bytes = html.as_bytes();
-    let (mut out, mut copied, mut i) = (String::new(), 0, 1);
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        let attribute = [&b"href="[..], b"src="]
-            .into_iter()
-            .find(|a| rest.len() >= a.len() && rest[..a.len()].eq_ignore_ascii_case(a));
-        let Some(attribute) = attribute.filter(|_| bytes[i - 1].is_ascii_whitespace()) else {
-            i += 1;
-            continue;
-        };
-        let mut value = i + attribute.len();
-        if matches!(bytes.get(value), Some(b'"' | b'\'')) {
-            value += 1;
-        }
-        if bytes.get(value) == Some(&b'/') && bytes.get(value + 1) != Some(&b'/') {
-            out.push_str(&html[copied..value]);
-            out.push_str(base_path);
-            copied = value + 1;
-        }
-        i = value;
-    }
-    (copied > 0).then(|| out + &html[copied..])
 }
 
 /// Works out where `dest`, written in `file`, points.

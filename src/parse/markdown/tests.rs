@@ -137,6 +137,17 @@ fn root_links_and_raw_html_get_the_base_path() {
                 path: "glossary/t.md".into(),
                 fragment: None
             },
+            // Raw HTML's links are checked too; a relative one is read from
+            // the page's address (`/articles/a/`), as a browser reads it.
+            &Target::Source {
+                path: "pages/about.md".into(),
+                fragment: None
+            },
+            &Target::Static("static/img/d.png".into()),
+            &Target::Source {
+                path: "articles/a/b.md".into(),
+                fragment: None
+            },
         ]
     );
 }

@@ -1,0 +1,56 @@
+//! Raw HTML inside Markdown is read with a real HTML tokenizer and checked
+//! on its source line, as Markdown is: never blamed on a template or on
+//! line 1 of a generated page.
+
+use crate::support::{ARTICLE, Site};
+
+fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.to_string(), file.to_string(), line, column)
+}
+
+#[test]
+fn raw_html_problems_are_reported_on_their_source_lines() {
+    // ARTICLE is 7 lines of front matter and a blank line: the body starts on 8.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\
+         <img src=\"/x.png\">\n\
+         \n\
+         <table><tr><td>a</td></tr></table>\n\
+         \n\
+         Go <a href=\"/missing/\">there</a> or <a href=\"../b/#nope\">to b</a>.\n\
+         \n\
+         <div>\n  <img alt=\"\"\n    src=\"/y.png\">\n</div>\n\
+         \n\
+         <h4 id=\"h\">Deep</h4>\n\
+         //- articles/b.md\n{ARTICLE}\nText of b.\n"
+    ));
+    let json = site.check_json();
+    assert_eq!(
+        json,
+        [
+            d("accessibility", "articles/a.md", 8, 1),
+            d("broken-link", "articles/a.md", 8, 11),
+            d("accessibility", "articles/a.md", 10, 1),
+            d("broken-link", "articles/a.md", 12, 13),
+            d("broken-anchor", "articles/a.md", 12, 46),
+            d("broken-link", "articles/a.md", 16, 10),
+            d("accessibility", "articles/a.md", 19, 1),
+        ],
+        "{json:?}"
+    );
+    let (check, _) = site.fail_alike(&[]);
+    assert!(!check.stderr.contains("index.html:1:1"), "{}", check.stderr);
+    assert!(!check.stderr.contains("templates/"), "{}", check.stderr);
+}
+
+#[test]
+fn good_raw_html_passes_and_keeps_its_ids_for_links() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\n## Start\n\n\
+         <table><tr><th scope=\"col\">A</th></tr><tr><td>1</td></tr></table>\n\n\
+         <p id=\"raw\">Raw.</p> <a href=\"../b/\">Bone facts</a>\n\
+         //- articles/b.md\n{ARTICLE}\nSee [the raw part](a.md#raw).\n"
+    ));
+    site.run(&["check"]).success();
+    site.build().success();
+}
