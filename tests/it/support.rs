@@ -70,7 +70,40 @@ impl Site {
     }
 
     /// Runs `osteon ARGS --root SITE` with extra environment variables.
+    ///
+    /// Every `check` of the suite is differential: `build` with the same
+    /// flags (into a folder of its own, so the site is left as it was) must
+    /// report the same diagnostics, since a site that passes `check` and
+    /// fails `build` is a bug.
+    #[track_caller]
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let run = self.osteon(args, env);
+        let differential = args.first() == Some(&"check")
+            && !args.iter().any(|a| matches!(*a, "--format" | "--external"));
+        if differential {
+            let out = tempfile::tempdir().unwrap();
+            let out = out.path().join("public");
+            let mut build = vec!["build", "--output", out.to_str().unwrap()];
+            build.extend(&args[1..]);
+            let built = self.osteon(&build, env);
+            assert_eq!(
+                diagnostics_text(&run.stderr),
+                diagnostics_text(&built.stderr),
+                "check and build report differently on this site"
+            );
+        }
+        run
+    }
+
+    /// `check` alone, not compared with `build`: for the tests of what
+    /// `check`'s sample does not render (a template branch only some pages
+    /// take, a second topic page), where the two still differ. Issue 18 is
+    /// open on this.
+    pub fn check_sampled(&self, args: &[&str]) -> Run {
+        self.osteon(&[&["check"][..], args].concat(), &[])
+    }
+
+    fn osteon(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_osteon"))
             .args(args)
             .arg("--root")
@@ -299,3 +332,37 @@ pub const PIECES: &[&str] = &[
     "\t",
     "\\",
 ];
+
+/// The diagnostics and their count in the human output of `check` or
+/// `build`, without the closing line that only one of them prints, and
+/// without how many pages a template problem was seen on: `check` renders a
+/// sample of pages, so it names the first page and cannot count the rest.
+fn diagnostics_text(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| {
+            !l.starts_with("checked ")
+                && !l.starts_with("built ")
+                && !l.starts_with("note: the previous build")
+        })
+        .map(without_page_counts)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `l` without ` and N other pages` (before a `)`) and ` (on N pages)`.
+fn without_page_counts(l: &str) -> String {
+    let mut out = l.to_string();
+    for (open, close, keep) in [(" and ", " other pages)", ")"), (" (on ", " pages)", "")] {
+        while let Some(start) = out.find(open) {
+            let rest = &out[start + open.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || !rest[digits..].starts_with(close) {
+                break;
+            }
+            let end = start + open.len() + digits + close.len();
+            out.replace_range(start..end, keep);
+        }
+    }
+    out
+}
