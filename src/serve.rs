@@ -28,6 +28,8 @@ use anyhow::Context as _;
 use tokio::sync::{RwLock, broadcast};
 
 use crate::Options;
+use std::fmt::Write as _;
+
 use crate::diagnostic::{Code, Diagnostic, render_human};
 use crate::serve::project::{Project, Rebuild};
 use watch::watch;
@@ -92,7 +94,7 @@ pub fn run(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let project = Project::open(&config.options)?;
-    if let Some(text) = problems(&project) {
+    if let Some(text) = report(&[], &project) {
         eprint!("{text}");
     }
     let mut live = Live::new(project);
@@ -155,6 +157,8 @@ struct Served {
     overlay: String,
     /// The path part of the last good `base_url`, which every page's links start with.
     base_path: String,
+    /// The errors the terminal was last told of, to report only what changed.
+    errors: Vec<Diagnostic>,
     reloads: u64,
 }
 
@@ -174,6 +178,7 @@ impl Live {
         let served = Served {
             overlay: overlay(project.diagnostics(), project.source_map()),
             base_path: project.base_path().unwrap_or_else(|| "/".to_string()),
+            errors: errors_of(project.diagnostics()),
             project,
             reloads: 0,
         };
@@ -211,9 +216,8 @@ impl Live {
             Err(panic) => return Ok(self.survive(site, changed, panic.as_ref())),
         };
         let overlay = overlay(site.project.diagnostics(), site.project.source_map());
-        let problems = (overlay != site.overlay)
-            .then(|| problems(&site.project))
-            .flatten();
+        let problems = report(&site.errors, &site.project);
+        site.errors = errors_of(site.project.diagnostics());
         let reloaded =
             !rebuild.changed.is_empty() || !rebuild.removed.is_empty() || overlay != site.overlay;
         site.overlay = overlay;
@@ -298,12 +302,41 @@ impl Live {
     }
 }
 
-/// The project's diagnostics rendered for the terminal, if there are any.
-fn problems(project: &Project) -> Option<String> {
-    let diagnostics = project.diagnostics();
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+fn errors_of(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect()
+}
+
+/// What the terminal is told after a rebuild: the errors that are new, in
+/// full; the ones fixed, a line each; and the warnings as a count, since a
+/// large site has thousands and one save's new error must not drown in them.
+/// `None` when the errors did not change and there are none.
+fn report(before: &[Diagnostic], project: &Project) -> Option<String> {
+    let now = project.diagnostics();
+    let new: Vec<Diagnostic> = now
+        .iter()
+        .filter(|d| d.is_error() && !before.contains(d))
+        .cloned()
+        .collect();
+    let fixed: Vec<&Diagnostic> = before.iter().filter(|d| !now.contains(d)).collect();
+    if new.is_empty() && fixed.is_empty() {
         return None;
     }
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    Some(render_human(diagnostics, project.source_map(), color))
+    let mut text = render_human(&new, project.source_map(), color);
+    for d in &fixed {
+        let (line, column) = project.source_map().line_col(&d.file, d.span.start);
+        let _ = writeln!(text, "fixed: {}:{line}:{column}: {}", d.file, d.message);
+    }
+    let warnings = now.iter().filter(|d| !d.is_error()).count();
+    if warnings > 0 {
+        let _ = writeln!(
+            text,
+            "{warnings} warning(s): run `osteon check` to list them"
+        );
+    }
+    Some(text)
 }

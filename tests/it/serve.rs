@@ -792,3 +792,44 @@ fn a_rebuild_that_panics_is_reported_and_the_next_save_rebuilds() {
     assert!(!page.has_overlay(), "{}", page.text());
     assert!(server.get("/articles/boom/").text().contains("Boom"));
 }
+
+/// A broken save prints its new error in full, a fixed one a line, and the
+/// site's warnings only as a count: on a large site they would bury it.
+#[test]
+fn a_rebuild_reports_what_changed_and_counts_the_warnings() {
+    let bare = "See <https://example.org>.\n";
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\n{bare}//- articles/b.md\n{ARTICLE}\n{bare}"
+    ));
+    let options = Options {
+        root: site.path().to_path_buf(),
+        ..Options::default()
+    };
+    let live = osteon::serve::Live::new(osteon::serve::project::Project::open(&options).unwrap());
+    let a = site.path().join("articles/a.md");
+
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\n{bare}[gone](nowhere.md)\n"),
+    );
+    let text = live.rebuild(&[&a]).unwrap().problems.expect("a new error");
+    assert!(text.contains("error[broken-link]"), "{text}");
+    assert!(text.contains("articles/a.md:10:1"), "{text}");
+    assert!(
+        text.contains("2 warning(s): run `osteon check` to list them"),
+        "{text}"
+    );
+    assert!(!text.contains("warning["), "no warning in full: {text}");
+
+    // The same error again: nothing new to say.
+    assert!(live.rebuild(&[&a]).unwrap().problems.is_none());
+
+    site.write("articles/a.md", &format!("{ARTICLE}\n{bare}"));
+    let text = live
+        .rebuild(&[&a])
+        .unwrap()
+        .problems
+        .expect("a fixed error");
+    assert!(text.starts_with("fixed: articles/a.md:10:1: "), "{text}");
+    assert!(!text.contains("error["), "{text}");
+}
