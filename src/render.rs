@@ -10,6 +10,7 @@
 
 mod errors;
 mod holes;
+mod ids;
 mod indexes;
 pub mod machine;
 pub mod minify;

@@ -85,7 +85,7 @@ impl<'a> Renderer<'a> {
         body: &str,
         mut emit: impl FnMut(&str),
     ) -> Vec<Diagnostic> {
-        let mut problems = Vec::new();
+        let mut problems = super::ids::clashes(page, &self.template_ids, self.sources);
         let mut notes = 0;
         // Bytes at the start of the next HTML that a note took in.
         let mut taken = 0;

@@ -18,6 +18,7 @@ use crate::url;
 
 use super::Theme;
 use super::errors::template_diagnostic;
+use super::ids::{TemplateId, template_ids};
 
 /// A page's title, URL, description and kind, as backlinks and indexes show it.
 fn link_ref(page: &Page, base_path: &str) -> Value {
@@ -51,6 +52,8 @@ pub(super) struct Renderer<'a> {
     /// the page (all a note depends on), rendered before the pages are: looked
     /// up through a lock like `memo`, the site's many notes queued on it.
     pub(super) notes: FxHashMap<(&'a str, usize), Arc<str>>,
+    /// The ids the theme writes on each kind of page, which no heading may take.
+    pub(super) template_ids: FxHashMap<(Section, String), TemplateId>,
 }
 
 /// A template map with fixed keys, built directly as tera values: going
@@ -80,6 +83,7 @@ impl<'a> Renderer<'a> {
             refs,
             memo: Mutex::default(),
             notes: FxHashMap::default(),
+            template_ids: template_ids(sources),
         }
     }
 

@@ -54,3 +54,28 @@ fn good_raw_html_passes_and_keeps_its_ids_for_links() {
     site.run(&["check"]).success();
     site.build().success();
 }
+
+#[test]
+fn a_heading_that_takes_an_id_of_the_theme_is_reported_on_its_line() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nText.\n\n## Main\n\nMore.\n"
+    ));
+    assert_eq!(
+        site.check_json(),
+        [d("duplicate-id", "articles/a.md", 11, 1)]
+    );
+    let (check, _) = site.fail_alike(&[]);
+    assert!(
+        check
+            .stderr
+            .contains("`theme:default/templates/base.html` writes it on line"),
+        "{}",
+        check.stderr
+    );
+    // Another id for the heading mends it.
+    site.write(
+        "articles/a.md",
+        &format!("{ARTICLE}\nText.\n\n## Main {{#main-points}}\n\nMore.\n"),
+    );
+    site.run(&["check"]).success();
+}
