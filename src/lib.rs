@@ -164,7 +164,7 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
         }
     };
     problems.replace(found);
-    let template_file = &|name: &str| sources.template_file(name);
+    let template_file = sources;
     let (diagnostics, ok) = conclude(problems.diagnostics(), options.strict, || match &rendered {
         None => verify::verify(&outputs, &base_path, template_file),
         Some(rendered) => verify::verify_pages(

@@ -23,10 +23,13 @@ mod tests;
 
 use std::collections::HashSet;
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::load::Sources;
 use crate::render::Outputs;
 use links::{Resolved, check_page, resolve};
 use report::{Problem, collapse};
@@ -35,9 +38,41 @@ use scan::{Scan, scan};
 pub use index::Index;
 pub(crate) use scan::unescape;
 
-/// The file a template name was read from (see [`crate::load::Sources::template_file`]),
-/// for naming the template a problem comes from.
-pub type TemplateFile<'a> = &'a dyn Fn(&str) -> String;
+/// What the output check asks of the theme, to name where a problem comes from.
+pub trait Templates {
+    /// The file a template name was read from (see [`Sources::template_file`]).
+    fn file(&self, name: &str) -> String;
+    /// Where a template writes `text` as written (a link's address, an id):
+    /// the first template file, in name order, and the byte range.
+    fn writes(&self, _text: &str) -> Option<(String, Range<usize>)> {
+        None
+    }
+}
+
+impl<F: Fn(&str) -> String> Templates for F {
+    fn file(&self, name: &str) -> String {
+        self(name)
+    }
+}
+
+impl Templates for Sources {
+    fn file(&self, name: &str) -> String {
+        self.template_file(name)
+    }
+
+    fn writes(&self, text: &str) -> Option<(String, Range<usize>)> {
+        if text.is_empty() {
+            return None;
+        }
+        self.templates.iter().find_map(|file| {
+            let at = memchr::memmem::find(file.text.as_bytes(), text.as_bytes())?;
+            Some((file.path.clone(), at..at + text.len()))
+        })
+    }
+}
+
+/// The theme, for naming the template a problem comes from.
+pub type TemplateFile<'a> = &'a dyn Templates;
 
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
 pub fn verify(outputs: &Outputs, base_path: &str, template_file: TemplateFile) -> Vec<Diagnostic> {

@@ -402,7 +402,7 @@ impl Project {
             };
             if full {
                 let sources = &self.sources;
-                verify::verify(&rendered, &base_path, &|name| sources.template_file(name))
+                verify::verify(&rendered, &base_path, sources)
             } else {
                 self.verify_changed(&rendered, removed, &base_path)
             }
@@ -460,7 +460,7 @@ impl Project {
             rendered,
             pages,
             base_path,
-            &|name| sources.template_file(name),
+            sources,
         );
         if problems.iter().any(Diagnostic::is_error) {
             for path in added {

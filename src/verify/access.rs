@@ -148,6 +148,7 @@ pub(super) fn problems(audit: &Audit, html: bool, problems: &mut Vec<Problem>) {
             severity,
             message,
             hint: Hint::Template(hint.to_string()),
+            written: None,
         })
     };
     let mut add = |message: String, hint: &str| add_as(Severity::Error, message, hint);

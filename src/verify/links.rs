@@ -140,6 +140,7 @@ pub(super) fn check_page<'a>(
                     "the generated page links to `{url}`, which the site does not have"
                 ),
                 hint: Hint::Url(wanted),
+                written: Some(url.to_string()),
             }),
             Resolved::Output { target, fragment } => {
                 let Some(fragment) = fragment.filter(|f| !f.is_empty() && !f.starts_with(":~:"))
@@ -170,6 +171,7 @@ pub(super) fn check_page<'a>(
                         page: target,
                         id: fragment.into_owned(),
                     },
+                    written: Some(url.to_string()),
                 });
             }
         }
@@ -182,6 +184,7 @@ pub(super) fn check_page<'a>(
                     code: Code::BrokenAnchor,
                     message: format!("`{attr}` refers to `#{id}`, which is not on this page"),
                     hint: Hint::IdRef(id.to_string()),
+                    written: None,
                 });
             }
         }
@@ -193,6 +196,7 @@ pub(super) fn check_page<'a>(
             code: Code::DuplicateId,
             message: format!("the id `{id}` is used more than once on the generated page"),
             hint: Hint::Duplicate,
+            written: Some(format!("id=\"{id}\"")),
         });
     }
     problems

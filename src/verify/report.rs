@@ -17,6 +17,9 @@ pub(super) struct Problem {
     /// Without the page count, so the same problem on two pages compares equal.
     pub(super) message: String,
     pub(super) hint: Hint,
+    /// What the page has as written (a link's address, an id), to find the
+    /// template that writes it.
+    pub(super) written: Option<String>,
 }
 
 /// What the hint is worked out from, once per collapsed problem.
@@ -35,10 +38,9 @@ pub(super) enum Hint {
     Duplicate,
 }
 
-/// Where the links the Markdown check did not see come from.
-const ORIGIN: &str = "this link is not a relative Markdown link (those are checked against the \
-                      sources), so it comes from a template, a shortcode, raw HTML or a `/…` \
-                      Markdown link";
+/// Where the links the source check did not see come from.
+const ORIGIN: &str = "the content's links are checked on their own lines, so this one comes from \
+                      the theme: a template or a shortcode";
 
 /// One diagnostic per distinct problem, on the first page that has it,
 /// counting the pages; `problems` are each page's, in path order.
@@ -97,7 +99,7 @@ pub(super) fn collapse<'a>(
                 } else {
                     String::new()
                 };
-                let file = template_file(crate::render::template_of(page));
+                let file = template_file.file(crate::render::template_of(page));
                 let message = format!("{} (on {page}{pages})", s.problem.message);
                 return Diagnostic {
                     severity: s.problem.severity,
@@ -105,15 +107,23 @@ pub(super) fn collapse<'a>(
                 }
                 .with_hint(advice.clone());
             }
-            let mut message = s.problem.message;
-            if s.pages > 1 {
-                message.push_str(&format!(" (on {} pages)", s.pages));
-            }
-            let origin = if s.pages > 1 {
-                "the same link is on several pages, so it most likely comes from a template"
-            } else {
-                ORIGIN
+            // On the template line that writes it, or else the top of the
+            // page's template: never line 1 of an output page, which no one
+            // can edit.
+            let written = s.problem.written.as_deref();
+            let (file, span) = written
+                .and_then(|w| {
+                    template_file.writes(w).or_else(|| {
+                        without_base(w, base_path).and_then(|w| template_file.writes(w))
+                    })
+                })
+                .unwrap_or_else(|| (template_file.file(crate::render::template_of(page)), 0..0));
+            let others = match s.pages {
+                1 => String::new(),
+                n => format!(" and {} other pages", n - 1),
             };
+            let message = format!("{} (on {page}{others})", s.problem.message);
+            let origin = ORIGIN;
             let hint = match &s.problem.hint {
                 Hint::Url(wanted) => match closest(wanted, urls.iter().map(String::as_str)) {
                     Some(best) => format!("{origin}; did you mean `{best}`?"),
@@ -140,9 +150,15 @@ pub(super) fn collapse<'a>(
             };
             Diagnostic {
                 severity: s.problem.severity,
-                ..Diagnostic::error(s.problem.code, page, 0..0, message)
+                ..Diagnostic::error(s.problem.code, &file, span, message)
             }
             .with_hint(hint)
         })
         .collect()
+}
+
+/// `url` without the site's base path, as a template may write it after
+/// `{{ base_path }}`: `/sub/about/` → `about/`.
+fn without_base<'a>(url: &'a str, base_path: &str) -> Option<&'a str> {
+    url.strip_prefix(base_path).filter(|rest| !rest.is_empty())
 }

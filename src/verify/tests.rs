@@ -93,9 +93,10 @@ fn a_broken_template_link_is_reported_once_with_its_page_count() {
     assert_eq!(
         pages("/abut/"),
         [
-            "broken-link about/index.html: the generated page links to `/abut/`, which the \
-              site does not have (on 3 pages) | the same link is on several pages, so it most \
-              likely comes from a template; did you mean `/about/`?"
+            "broken-link themes/default/templates/page.html: the generated page links to \
+              `/abut/`, which the site does not have (on about/index.html and 2 other pages) \
+              | the content's links are checked on their own lines, so this one comes from the \
+              theme: a template or a shortcode; did you mean `/about/`?"
         ]
     );
 }
@@ -106,8 +107,9 @@ fn a_broken_link_on_one_page_names_where_it_may_come_from() {
     assert_eq!(problems.len(), 1);
     assert!(
         problems[0].starts_with(
-            "broken-link index.html: the generated page links to `/articles/y/`, which the \
-                 site does not have | this link is not a relative Markdown link"
+            "broken-link themes/default/templates/home.html: the generated page links to \
+                 `/articles/y/`, which the site does not have (on index.html) | the content's \
+                 links are checked on their own lines"
         ),
         "{problems:?}"
     );
@@ -124,8 +126,8 @@ fn anchors_must_be_ids_on_the_target_page() {
     assert_eq!(problems.len(), 1);
     assert!(
         problems[0].starts_with(
-            "broken-anchor index.html: the generated page links to `/articles/x/#risks`, \
-                 but `articles/x/index.html` has no id `risks` |"
+            "broken-anchor themes/default/templates/home.html: the generated page links to \
+                 `/articles/x/#risks`, but `articles/x/index.html` has no id `risks` (on index.html) |"
         ),
         "{problems:?}"
     );
@@ -232,15 +234,15 @@ fn idrefs_must_name_ids_on_the_same_page() {
     assert_eq!(
         x("popovertarget=menus"),
         [
-            "broken-anchor index.html: `popovertarget` refers to `#menus`, which is not on this \
-              page | did you mean `menu`?"
+            "broken-anchor themes/default/templates/home.html: `popovertarget` refers to \
+              `#menus`, which is not on this page (on index.html) | did you mean `menu`?"
         ]
     );
     assert_eq!(
         x("aria-labelledby='t nothing'"),
         [
-            "broken-anchor index.html: `aria-labelledby` refers to `#nothing`, which is not on \
-              this page | the element it names must be on the same page, with that id"
+            "broken-anchor themes/default/templates/home.html: `aria-labelledby` refers to \
+              `#nothing`, which is not on this page (on index.html) | the element it names must be on the same page, with that id"
         ]
     );
     assert_eq!(site("<label for=main>m</label>", ""), Vec::<String>::new());
@@ -256,14 +258,14 @@ fn duplicate_ids_are_reported_once_per_id() {
     assert_eq!(
         site("<h2 id=main>a</h2><h2 id=main>b</h2>", ""),
         [
-            "duplicate-id index.html: the id `main` is used more than once on the generated \
-              page | ids must be unique on a page, or links and labels reach only the first; a \
+            "duplicate-id themes/default/templates/home.html: the id `main` is used more than \
+              once on the generated page (on index.html) | ids must be unique on a page, or links and labels reach only the first; a \
               template may write an id the content also uses"
         ]
     );
     let on_both = site("<h2 id=main>a</h2>", "<h2 id=main>a</h2>");
     assert_eq!(on_both.len(), 1);
-    assert!(on_both[0].contains("(on 2 pages)"), "{on_both:?}");
+    assert!(on_both[0].contains("and 1 other pages)"), "{on_both:?}");
 }
 
 #[test]
@@ -295,9 +297,9 @@ fn an_index_updated_in_place_finds_what_a_new_one_finds() {
     assert_eq!(
         home_only(&index),
         [
-            "broken-link the generated page links to `/about/`, which the site does not have",
+            "broken-link the generated page links to `/about/`, which the site does not have (on index.html)",
             "broken-link the generated page links to `/about/#team`, which the site does not \
-                 have",
+                 have (on index.html)",
         ]
     );
     assert!(index.remove("articles/x/index.html"));

@@ -223,10 +223,22 @@ Ho.
         "{}",
         run.stderr
     );
-    assert!(!run.stderr.contains("on 2 pages"), "{}", run.stderr);
+    assert!(!run.stderr.contains("other pages"), "{}", run.stderr);
     let run = site.run(&["build"]);
     run.failure();
-    assert!(run.stderr.contains("(on 2 pages)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(on topics/bones/index.html and 1 other pages)"),
+        "{}",
+        run.stderr
+    );
+    // On the template line that writes the link, never on an output page.
+    assert!(
+        run.stderr.contains("--> templates/topic.html:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("index.html:1:1"), "{}", run.stderr);
 }
 
 #[test]

@@ -79,3 +79,25 @@ fn a_heading_that_takes_an_id_of_the_theme_is_reported_on_its_line() {
     );
     site.run(&["check"]).success();
 }
+
+#[test]
+fn a_link_a_shortcode_writes_is_reported_on_the_shortcode_template() {
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nGo {{{{ go() }}}}.\n\
+         //- templates/shortcodes/go.html\n<b>x</b>\n<a href=\"/nope/\">the nope page</a>\n"
+    ));
+    let (_, build) = site.fail_alike(&[]);
+    assert!(
+        build
+            .stderr
+            .contains("--> templates/shortcodes/go.html:2:10"),
+        "{}",
+        build.stderr
+    );
+    assert!(
+        build.stderr.contains("(on articles/a/index.html)"),
+        "{}",
+        build.stderr
+    );
+    assert!(!build.stderr.contains("index.html:1:1"), "{}", build.stderr);
+}
