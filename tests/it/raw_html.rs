@@ -101,3 +101,19 @@ fn a_link_a_shortcode_writes_is_reported_on_the_shortcode_template() {
     );
     assert!(!build.stderr.contains("index.html:1:1"), "{}", build.stderr);
 }
+
+#[test]
+fn a_shortcode_link_on_a_page_outside_checks_sample_fails_check_too() {
+    // The first article is in check's sample; the shortcode is on the last.
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nText.\n\
+         //- articles/z.md\n{ARTICLE}\nGo {{{{ go() }}}}.\n\
+         //- templates/shortcodes/go.html\n<a href=\"/nope/\">the nope page</a>\n"
+    ));
+    let (check, _) = site.fail_alike(&[]);
+    assert!(
+        check.stderr.contains("(on articles/z/index.html)"),
+        "{}",
+        check.stderr
+    );
+}
