@@ -3,11 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{ARTICLE, SITE_TOML, Site};
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
-}
+use crate::support::{ARTICLE, SITE_TOML, Site, d};
 
 fn small_site() -> Site {
     Site::new(&format!(

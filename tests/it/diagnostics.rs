@@ -1,7 +1,7 @@
 //! Bad input: each gives exit 1, a diagnostic at the right file and line, and
 //! never a panic. Snapshots hold the exact text a user sees.
 
-use crate::support::{ARTICLE, SITE_TOML, Site, built_in};
+use crate::support::{ARTICLE, SITE_TOML, Site, built_in, d};
 
 /// Runs `check` on a one-article site whose article is `text`.
 fn check_article(text: &str) -> (Vec<(String, String, u64, u64)>, String) {
@@ -10,10 +10,6 @@ fn check_article(text: &str) -> (Vec<(String, String, u64, u64)>, String) {
     run.failure();
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     (site.check_json(), run.stderr)
-}
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
 }
 
 #[test]

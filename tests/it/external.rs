@@ -161,22 +161,7 @@ fn site(server: &str, external: &str, references: &str, body: &str) -> Site {
 
 /// `(code, file, line, column, severity)` of each diagnostic of a JSON run.
 fn diagnostics(run: &Run) -> Vec<(String, String, u64, u64, String)> {
-    let json: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-                d["severity"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    crate::support::json_diagnostics(run, "severity")
 }
 
 /// The 1-based line and column where `needle` starts in `text`.

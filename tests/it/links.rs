@@ -1,7 +1,7 @@
 //! Cross-references: every internal link, anchor and glossary reference is
 //! checked at its exact position, and valid links produce nothing.
 
-use crate::support::{ARTICLE, Site};
+use crate::support::{ARTICLE, Site, d};
 
 fn fixture() -> Site {
     let a = format!(
@@ -45,10 +45,6 @@ Footnote.[^1]
          //- glossary/t.md\n+++\nterm = \"T\"\nsummary = \"S.\"\n+++\nSee [a](../articles/a.md#side).\n\
          //- static/f.pdf\npdf\n"
     ))
-}
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
 }
 
 #[test]

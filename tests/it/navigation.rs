@@ -2,11 +2,7 @@
 //! link only to pages the site has; topics matched by slug, named by their
 //! first spelling or by `[topics]`, and the `/topics/` index.
 
-use crate::support::{ARTICLE, SITE_TOML, Site};
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
-}
+use crate::support::{ARTICLE, SITE_TOML, Site, d};
 
 /// An article titled `title` whose front matter has `topics` (a TOML line,
 /// or nothing for an article without topics).

@@ -1,11 +1,7 @@
 //! `osteon new article|glossary|page SLUG`: drafts with placeholders, which
 //! publishing refuses, at their line, until they are replaced.
 
-use crate::support::{ARTICLE, Run, Site};
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
-}
+use crate::support::{ARTICLE, Run, Site, d};
 
 fn site() -> Site {
     Site::new(&format!("//- articles/bones.md\n{ARTICLE}\nBones.\n"))

@@ -2,11 +2,7 @@
 //! on its source line, as Markdown is: never blamed on a template or on
 //! line 1 of a generated page.
 
-use crate::support::{ARTICLE, Site};
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
-}
+use crate::support::{ARTICLE, Site, d};
 
 #[test]
 fn raw_html_problems_are_reported_on_their_source_lines() {

@@ -141,23 +141,7 @@ impl Site {
 
     /// `check --format json`, as `(code, file, line, column, message)`.
     pub fn check_json_messages(&self) -> Vec<(String, String, u64, u64, String)> {
-        let run = self.run(&["check", "--format", "json"]);
-        let json: serde_json::Value = serde_json::from_str(&run.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
-        json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_string(),
-                    d["file"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                    d["message"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
+        json_diagnostics(&self.run(&["check", "--format", "json"]), "message")
     }
 
     /// Every file under `public/`, path → bytes, for comparing builds.
@@ -365,4 +349,29 @@ fn without_page_counts(l: &str) -> String {
         }
     }
     out
+}
+
+/// `(code, file, line, column, FIELD)` of each diagnostic of a JSON run.
+pub fn json_diagnostics(run: &Run, field: &str) -> Vec<(String, String, u64, u64, String)> {
+    let json: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d[field].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A diagnostic as `check_json` lists it.
+pub fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.to_string(), file.to_string(), line, column)
 }

@@ -1,11 +1,7 @@
 //! The built-in theme, the site's own `templates/` and `static/` over it, and
 //! themes on disk: what is used, and which file a diagnostic names.
 
-use crate::support::{ARTICLE, SITE_TOML, Site, built_in};
-
-fn d(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_string(), file.to_string(), line, column)
-}
+use crate::support::{ARTICLE, SITE_TOML, Site, built_in, d};
 
 /// A site with one article that links to a glossary entry.
 fn site(extra: &str) -> Site {
