@@ -129,7 +129,7 @@ pub enum Root {
 }
 
 /// Output folders and files that no source makes.
-const GENERATED_FOLDERS: [&str; 2] = ["glossary", "topics"];
+const GENERATED_FOLDERS: [&str; 3] = ["glossary", "topics", "search"];
 const GENERATED_FILES: [&str; 4] = ["404.html", "sitemap.xml", "robots.txt", "atom.xml"];
 
 /// The source a root-absolute `path` (without its leading `/`, query and
@@ -360,6 +360,7 @@ mod tests {
             "topics/",
             "topics/bones/",
             "404.html",
+            "search/",
         ] {
             assert_eq!(of_root(generated), Root::Generated, "{generated}");
         }

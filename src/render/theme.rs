@@ -161,13 +161,21 @@ fn templates(
     if missing {
         return None;
     }
+    let search = tera.contains_template(super::indexes::SEARCH_TEMPLATE);
     tera.global_context()
-        .insert("site", &site_value(&site.parsed.config));
+        .insert("site", &site_value(&site.parsed.config, search));
     Some(tera)
 }
 
-fn site_value(config: &SiteConfig) -> Json {
+/// The `site` every template knows; `search_url` is the search page's
+/// address, or empty when the theme has no search page.
+fn site_value(config: &SiteConfig, search: bool) -> Json {
+    let search_url = match search {
+        true => format!("{}search/", config.base_path()),
+        false => String::new(),
+    };
     json!({
+        "search_url": search_url,
         "title": config.title,
         "description": config.description,
         "base_url": config.base_url(),

@@ -1,7 +1,8 @@
 //! Where each file of the site is published, and the sources that would be
 //! published at the same address: two pages, a page or a static file and a
-//! page osteon makes (home, glossary A–Z, topics, 404, sitemap, feed), or a
-//! static file and a page. Without this check the later writer would silently
+//! page osteon makes (home, glossary A–Z, topics, 404, search, sitemap,
+//! feed, or anything in the search index's folder `pagefind/`), or a static
+//! file and a page. Without this check the later writer would silently
 //! replace the earlier one in the output.
 
 use std::collections::BTreeMap;
@@ -37,6 +38,7 @@ fn generated(site: &Site) -> Vec<(String, Writer<'static>)> {
         ("glossary/index.html", "the glossary A to Z"),
         ("topics/index.html", "the list of topics"),
         ("404.html", "the page for addresses that do not exist"),
+        (crate::search::PAGE, "the search page"),
         ("sitemap.xml", "the sitemap"),
         ("robots.txt", "robots.txt"),
         ("atom.xml", "the Atom feed"),
@@ -75,6 +77,12 @@ pub(super) fn collisions(site: &Site, files: &Files) -> Vec<Diagnostic> {
     let mut taken: BTreeMap<String, Writer> = BTreeMap::new();
     let mut problems = Vec::new();
     for (output, writer) in generated(site).into_iter().chain(pages).chain(statics) {
+        // The search index's folder is osteon's, whatever files it holds.
+        if output.starts_with(crate::search::FOLDER) {
+            let index = Writer::Generated("the search index".to_string());
+            problems.extend(collision(&output, &index, &writer));
+            continue;
+        }
         match taken.entry(output) {
             Entry::Vacant(free) => {
                 free.insert(writer);
