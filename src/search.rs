@@ -28,28 +28,36 @@ pub const PAGE: &str = "search/index.html";
 /// Adds the search index to a built site that has a search page; a failure
 /// (a bug: Pagefind reads only osteon's own pages) is an `internal` error.
 pub fn add_index(outputs: &mut Outputs) -> Option<Diagnostic> {
-    if !outputs.files.contains_key(PAGE) {
-        return None;
-    }
-    match index(outputs) {
+    match index_files(outputs) {
         Ok(files) => {
             outputs.files.extend(files);
             None
         }
-        Err(e) => Some(
-            Diagnostic::error(
-                Code::Internal,
-                "",
-                0..0,
-                format!("the search index could not be made: {e:#}"),
-            )
-            .with_hint("this is a bug in osteon, not in your site: please report it"),
-        ),
+        Err(problem) => Some(problem),
     }
 }
 
-/// The files of the search index of `outputs`, by output path (`pagefind/…`).
-pub fn index(outputs: &Outputs) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+/// The files of the search index of `outputs`, by output path
+/// (`pagefind/…`): none for a site without a search page.
+pub fn index_files(outputs: &Outputs) -> Result<BTreeMap<String, Vec<u8>>, Diagnostic> {
+    if !outputs.files.contains_key(PAGE) {
+        return Ok(BTreeMap::new());
+    }
+    index(outputs).map_err(|e| {
+        Diagnostic::error(
+            Code::Internal,
+            "",
+            0..0,
+            format!("the search index could not be made: {e:#}"),
+        )
+        .with_hint("this is a bug in osteon, not in your site: please report it")
+    })
+}
+
+/// Pagefind's files for the indexed pages of `outputs`.
+fn index(outputs: &Outputs) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    // Pagefind's interface is async; its work is done on the blocking threads
+    // of the runtime it runs on.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
