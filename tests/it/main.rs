@@ -15,6 +15,7 @@ mod links;
 mod navigation;
 mod new;
 mod publishing;
+mod search;
 mod serve;
 mod soak;
 mod support;
