@@ -224,7 +224,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     if let Some(outputs) = &mut compiled.outputs
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
-        diagnostics.extend(search::add_index(outputs));
+        search::add_index(outputs);
     }
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

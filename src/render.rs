@@ -31,6 +31,7 @@ use crate::url;
 use errors::TemplateErrors;
 use indexes::MACHINE_FILES;
 use pages::Renderer;
+pub(crate) use theme::fnv1a;
 pub use theme::{Theme, hashed_assets, load_theme, load_theme_as_written};
 
 /// The rendered site: output path → bytes, in a stable order.

@@ -154,7 +154,7 @@ struct Shared {
     search: Mutex<Option<(u64, SearchIndex)>>,
 }
 
-/// The files of the search index (`pagefind/…`) by output path.
+/// The files of the search index (`search-index/…`) by output path.
 type SearchIndex = Arc<BTreeMap<String, Vec<u8>>>;
 
 struct Served {
@@ -207,13 +207,7 @@ impl Live {
         {
             return Arc::clone(index);
         }
-        let index = match crate::search::index_files(site.project.outputs()) {
-            Ok(files) => Arc::new(files),
-            Err(problem) => {
-                eprintln!("{}", problem.message);
-                Arc::default()
-            }
-        };
+        let index = Arc::new(crate::search::index_files(site.project.outputs()));
         *cache = Some((site.reloads, Arc::clone(&index)));
         index
     }

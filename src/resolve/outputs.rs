@@ -1,7 +1,7 @@
 //! Where each file of the site is published, and the sources that would be
 //! published at the same address: two pages, a page or a static file and a
 //! page osteon makes (home, glossary A–Z, topics, 404, search, sitemap,
-//! feed, or anything in the search index's folder `pagefind/`), or a static
+//! feed, or anything in the search index's folder `search-index/`), or a static
 //! file and a page. Without this check the later writer would silently
 //! replace the earlier one in the output.
 

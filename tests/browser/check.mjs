@@ -297,12 +297,9 @@ if (pages.length === 0) {
   process.exit(1);
 }
 
-// Budget: every stylesheet and script of the theme together. The search
-// index's own script (pagefind/) is fetched only when a reader searches, and
-// tests/browser/search.mjs holds a search to a budget of its own.
-const indexDir = path.join(site, "pagefind") + path.sep;
+// Budget: every stylesheet and script together.
 let assetBytes = 0;
-for (const f of files.filter((f) => /\.(css|js)$/.test(f) && !f.startsWith(indexDir))) assetBytes += (await stat(f)).size;
+for (const f of files.filter((f) => /\.(css|js)$/.test(f))) assetBytes += (await stat(f)).size;
 if (assetBytes > ASSET_BUDGET) fail("assets", `CSS and JS are ${assetBytes} bytes, over the ${ASSET_BUDGET}-byte budget`);
 
 const server = await serve(site);

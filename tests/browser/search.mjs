@@ -28,9 +28,9 @@ import { AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve } from "./serve.mjs";
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 
-// What one search may download (the search script, Pagefind's script, worker
-// and WebAssembly, the index chunks and the shown results' fragments).
-const SEARCH_BUDGET = 300 * 1024;
+// What one search may download: the search script, the index's manifest,
+// the chunks of the query's words and the cards of the results shown.
+const SEARCH_BUDGET = 100 * 1024;
 
 const [root, ...expectations] = process.argv.slice(2);
 if (!root || expectations.length === 0) {

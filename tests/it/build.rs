@@ -82,7 +82,7 @@ fn a_second_build_writes_nothing_and_stale_files_are_removed() {
     assert!(
         removed
             .iter()
-            .all(|p| *p == "glossary/calcium/index.html" || p.starts_with("pagefind/")),
+            .all(|p| *p == "glossary/calcium/index.html" || p.starts_with("search-index/")),
         "{removed:?}"
     );
     assert!(

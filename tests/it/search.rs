@@ -2,8 +2,10 @@
 //! (what is indexed, and what is not), a theme without a search page, and the
 //! addresses search claims. The browser test (`browser.rs`) searches.
 
-use std::io::Read;
+use std::collections::BTreeSet;
 use std::path::Path;
+
+use serde_json::Value;
 
 use crate::support::{ARTICLE, Site, built_in};
 
@@ -16,24 +18,38 @@ fn site(extra: &str) -> Site {
     ))
 }
 
-/// The text Pagefind keeps of each indexed page, by URL: its fragments,
-/// gzipped JSON behind a signature.
-fn indexed(out: &Path) -> Vec<(String, String)> {
-    let mut pages = Vec::new();
-    for entry in std::fs::read_dir(out.join("pagefind/fragment")).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut text)
-            .unwrap();
-        let json: serde_json::Value =
-            serde_json::from_str(text.strip_prefix("pagefind_dcd").unwrap()).unwrap();
-        pages.push((
-            json["url"].as_str().unwrap().to_string(),
-            format!("{} {}", json["meta"], json["content"]),
-        ));
+/// What the index holds of each page, by URL: its card (address, title,
+/// description, kind) and its words, read back from the built site `out`.
+fn indexed(out: &Path) -> Vec<(String, Value, BTreeSet<String>)> {
+    let read = |path: String| -> Value {
+        serde_json::from_slice(&std::fs::read(out.join(path)).unwrap()).unwrap()
+    };
+    let manifest = read("search-index/manifest.json".into());
+    let mut pages: Vec<(String, Value, BTreeSet<String>)> = Vec::new();
+    for group in manifest["groups"].as_array().unwrap() {
+        for card in read(format!("search-index/p/{}.json", group.as_str().unwrap()))
+            .as_array()
+            .unwrap()
+        {
+            let url = format!("/{}", card[0].as_str().unwrap());
+            pages.push((url, card.clone(), BTreeSet::new()));
+        }
     }
-    pages.sort();
+    assert_eq!(manifest["pages"], pages.len());
+    for chunk in manifest["chunks"].as_array().unwrap() {
+        let words = read(format!(
+            "search-index/w/{}.json",
+            chunk[1].as_str().unwrap()
+        ));
+        for (word, list) in words.as_object().unwrap() {
+            let list = list.as_array().unwrap();
+            let mut page = 0;
+            for step in list.iter().step_by(2) {
+                page += step.as_u64().unwrap() as usize;
+                pages[page].2.insert(word.clone());
+            }
+        }
+    }
     pages
 }
 
@@ -48,7 +64,7 @@ fn build_writes_a_search_page_a_form_on_every_page_and_the_index() {
     assert!(search.contains("href=\"/glossary/\""), "{search}");
     assert!(search.contains("href=\"/topics/\""), "{search}");
     assert!(
-        search.contains("data-index=\"/pagefind/pagefind.js\""),
+        search.contains("data-index=\"/search-index/manifest.json\""),
         "{search}"
     );
     // The page's own form only: the header's would be a second search landmark.
@@ -76,19 +92,11 @@ fn build_writes_a_search_page_a_form_on_every_page_and_the_index() {
         );
         assert!(!html.contains("<script src"), "{page}");
     }
-    for file in [
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-worker.js",
-        "pagefind/pagefind-entry.json",
-    ] {
-        assert!(site.path().join("public").join(file).is_file(), "{file}");
-    }
-    for unused in ["pagefind/pagefind-ui.js", "pagefind/pagefind-ui.css"] {
-        assert!(
-            !site.path().join("public").join(unused).exists(),
-            "{unused}"
-        );
-    }
+    assert!(
+        site.path()
+            .join("public/search-index/manifest.json")
+            .is_file()
+    );
     assert!(!site.read("public/sitemap.xml").contains("/search/"));
 }
 
@@ -97,7 +105,7 @@ fn only_the_main_content_of_articles_glossary_entries_and_pages_is_indexed() {
     let site = site("");
     site.build().success();
     let pages = indexed(&site.path().join("public"));
-    let urls: Vec<&str> = pages.iter().map(|(url, _)| url.as_str()).collect();
+    let urls: Vec<&str> = pages.iter().map(|(url, _, _)| url.as_str()).collect();
     assert_eq!(
         urls,
         [
@@ -107,46 +115,41 @@ fn only_the_main_content_of_articles_glossary_entries_and_pages_is_indexed() {
             "/glossary/calcium/"
         ]
     );
-    let text = |url: &str| &pages.iter().find(|(u, _)| u == url).unwrap().1;
-    let article = text("/articles/bones/");
-    assert!(
-        article.contains("Bones need calcium and walking"),
-        "{article}"
+    let page = |url: &str| pages.iter().find(|(u, _, _)| u == url).unwrap();
+    let (_, card, words) = page("/articles/bones/");
+    assert_eq!(
+        card,
+        &serde_json::json!(["articles/bones/", "A", "D.", "Article"])
     );
-    assert!(article.contains("\"kind\":\"Article\""), "{article}");
-    assert!(article.contains("\"description\":\"D.\""), "{article}");
-    // Not the header, menus, footer, review dates or the glossary note.
-    for outside in [
-        "Skip to main content",
-        "For education only",
-        "reviewed",
-        "A mineral in bones",
-    ] {
-        assert!(
-            !article.contains(outside),
-            "{outside} is indexed: {article}"
-        );
+    for word in ["need", "calcium", "walking", "strong"] {
+        assert!(words.contains(word), "{word} is not indexed: {words:?}");
     }
-    let entry = text("/glossary/calcium/");
-    assert!(entry.contains("calcium carbonate"), "the alias: {entry}");
-    assert!(entry.contains("\"kind\":\"Glossary\""), "{entry}");
-    assert!(!entry.contains("Pages that mention this"), "{entry}");
+    // Not the header, menus, footer, review dates or the glossary note.
+    for outside in ["skip", "education", "reviewed", "mineral", "mean"] {
+        assert!(!words.contains(outside), "{outside} is indexed: {words:?}");
+    }
+    let (_, card, words) = page("/glossary/calcium/");
+    assert_eq!(card[3], "Glossary");
+    assert!(words.contains("carbonate"), "the alias: {words:?}");
+    assert!(!words.contains("glossary"), "the kicker: {words:?}");
+    assert!(!words.contains("mention"), "{words:?}");
 }
 
 /// A site that overrides `article.html` with a copy made before search
-/// (no `data-pagefind-body`) keeps its articles searchable: their `<main>`.
+/// (no `data-search-body`) keeps its articles searchable: their `<main>`.
 #[test]
 fn an_override_without_the_search_marks_keeps_its_pages_in_the_index() {
-    let article = built_in("templates/article.html")
-        .replace(" data-pagefind-body", "")
-        .replace(" data-pagefind-meta=\"kind:Article\"", "");
-    assert!(!article.contains("data-pagefind-body"));
+    let article = built_in("templates/article.html").replace(" data-search-body", "");
+    assert!(!article.contains("data-search-body"));
     let site = site(&format!("//- templates/article.html\n{article}"));
     site.build().success();
     let pages = indexed(&site.path().join("public"));
-    let (_, text) = pages.iter().find(|(u, _)| u == "/articles/bones/").unwrap();
-    assert!(text.contains("Bones need calcium and walking"), "{text}");
-    assert!(!text.contains("Skip to main content"), "{text}");
+    let (_, _, words) = pages
+        .iter()
+        .find(|(u, _, _)| u == "/articles/bones/")
+        .unwrap();
+    assert!(words.contains("walking"), "{words:?}");
+    assert!(!words.contains("skip"), "{words:?}");
 }
 
 #[test]
@@ -158,14 +161,15 @@ fn under_a_sub_path_the_form_and_the_index_follow_the_base_url() {
     assert!(home.contains("action=\"/health/search/\""), "{home}");
     let search = site.read("public/search/index.html");
     assert!(
-        search.contains("data-index=\"/health/pagefind/pagefind.js\""),
+        search.contains("data-index=\"/health/search-index/manifest.json\""),
         "{search}"
     );
-    // The index holds addresses from the site root; Pagefind adds the base
-    // path from where its script is, so the index is the same for any base.
+    assert!(search.contains("data-base=\"/health/\""), "{search}");
+    // The index holds addresses from the site root; the search page adds the
+    // base path, so the index is the same for any base.
     let urls: Vec<String> = indexed(&site.path().join("public"))
         .into_iter()
-        .map(|(url, _)| url)
+        .map(|(url, _, _)| url)
         .collect();
     assert!(urls.contains(&"/articles/bones/".to_string()), "{urls:?}");
 }
@@ -182,7 +186,7 @@ fn a_theme_without_a_search_page_has_no_search() {
     site.run(&["check", "--strict"]).success();
     site.build().success();
     assert!(!site.path().join("public/search").exists());
-    assert!(!site.path().join("public/pagefind").exists());
+    assert!(!site.path().join("public/search-index").exists());
     let home = site.read("public/index.html");
     assert!(!home.contains("site-search"), "{home}");
 }
@@ -218,7 +222,7 @@ fn a_link_to_the_search_page_is_valid() {
 fn a_page_or_static_file_where_search_is_published_is_a_duplicate_url() {
     let site = site(
         "//- pages/search.md\n+++\ntitle = \"Search\"\ndescription = \"D.\"\n+++\n\nText.\n\
-         //- static/pagefind/pagefind.js\nalert(1)\n",
+         //- static/search-index/manifest.json\n{}\n",
     );
     let (check, _) = site.fail_alike(&[]);
     let codes = site.check_json();
@@ -230,10 +234,61 @@ fn a_page_or_static_file_where_search_is_published_is_a_duplicate_url() {
     assert!(
         codes.contains(&(
             "duplicate-url".into(),
-            "static/pagefind/pagefind.js".into(),
+            "static/search-index/manifest.json".into(),
             1,
             1
         )),
         "{codes:?}"
     );
+}
+
+/// The search page's script turns a query into words exactly as the index
+/// was made: `words` in `static/search.js` against `search::words`, run in
+/// Node over texts that try each part of the rule.
+#[test]
+fn the_script_and_the_index_agree_on_what_a_word_is() {
+    let texts = [
+        "Hip fractures, HRT & vitamin D.",
+        "Bisphosphonates therapies therapy ties glasses virus osteoporosis",
+        "Öl Straße ẞ façade Ærø Łódź Þór Ðað naïve ıi İstanbul œuvre",
+        "low-trauma 10,000 T-score 2½ x²",
+        "Ἀθῆναι Москва 東京 مرحبا",
+        "don’t it's e.g. U.S.",
+        "",
+    ];
+    let node = std::process::Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "this test needs Node on CI"
+        );
+        eprintln!("skipping: `node` is not installed");
+        return;
+    }
+    let script = built_in("static/search.js");
+    let start = script.find("/* words:").expect("the words block");
+    let end = script.find("/* words: end */").expect("its end");
+    let program = format!(
+        "{}\nconsole.log(JSON.stringify({}.map(words)));",
+        &script[start..end],
+        serde_json::to_string(&texts).unwrap()
+    );
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(&program)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(theirs.len(), texts.len());
+    assert!(theirs[2].contains(&"strasse".to_string()), "{theirs:?}");
+    for (text, theirs) in texts.iter().zip(theirs) {
+        let mut ours = Vec::new();
+        osteon::search::words::words(text, |w| ours.push(w.to_string()));
+        assert_eq!(ours, theirs, "{text}");
+    }
 }
