@@ -4,6 +4,7 @@
 //! `benches/README.md` for what the numbers mean.
 
 mod corpus;
+mod search;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -297,9 +298,47 @@ fn bench_size(args: &Args, size: usize, hugo: bool) {
         warm.push(build("osteon-warm.log"));
     }
     let files = count_files(&out);
+    let (index_files, index_bytes) = search::index_size(&out);
+    // "hip fractures" as the index holds its words, with a first page of ten
+    // results.
+    let query = search::query_bytes(&out, &["hip", "fracture"], 10);
     let pick = |samples: Vec<Row>| samples.into_iter().collect::<Result<_, _>>().map(median);
     rows.push(("osteon build (cold)", pick(cold)));
     rows.push(("osteon build (unchanged)", pick(warm)));
+
+    // The same build with a theme that has no search page, so no index: the
+    // difference is what search costs a build.
+    let config = site.join("site.toml");
+    let original = fs::read_to_string(&config).expect("the corpus has a site.toml");
+    let plain = site.join("themes/nosearch");
+    let _ = fs::remove_dir_all(&plain);
+    corpus::copy_dir(&site.join("themes/default"), &plain).expect("cannot copy the theme");
+    fs::remove_file(plain.join("templates/search.html")).expect("the theme has a search page");
+    fs::write(
+        &config,
+        original.replace("theme = \"default\"", "theme = \"nosearch\""),
+    )
+    .expect("cannot write site.toml");
+    let out_plain = root.join("out-nosearch");
+    rows.push((
+        "osteon build (no search)",
+        median_of(
+            args.runs,
+            || fresh(&out_plain),
+            || {
+                let mut command = Command::new(osteon);
+                command
+                    .arg("build")
+                    .arg("--root")
+                    .arg(&site)
+                    .arg("--output")
+                    .arg(&out_plain);
+                measure(&mut command, &root.join("osteon-nosearch.log"))
+            },
+        ),
+    ));
+    fs::write(&config, &original).expect("cannot write site.toml");
+    let _ = fs::remove_dir_all(&plain);
     let check = |log: &str| {
         median_of(
             args.runs,
@@ -346,7 +385,56 @@ fn bench_size(args: &Args, size: usize, hugo: bool) {
     }
     print_table(&rows);
     println!("  osteon's output folder holds {files} files");
+    print_search(&rows, index_files, index_bytes, &query);
     print_targets(&rows);
+}
+
+/// The search index's size, what one search downloads, and what indexing
+/// adds to the cold build.
+fn print_search(
+    rows: &[(&str, Row)],
+    files: usize,
+    bytes: u64,
+    query: &Result<search::QueryBytes, String>,
+) {
+    let kib = |b: u64| b as f64 / 1024.0;
+    println!(
+        "  search index: {files} files, {:.1} MiB on disk",
+        bytes as f64 / 1048576.0
+    );
+    match query {
+        Ok(q) => println!(
+            "  one search (\"hip fractures\", first 10 results) downloads {:.0} KiB: {:.0} KiB of script \
+             and manifest, {} index chunk(s) of {:.0} KiB, result cards of at most {:.0} KiB",
+            kib(q.total),
+            kib(q.fixed),
+            q.chunks,
+            kib(q.chunk_bytes),
+            kib(q.card_bytes)
+        ),
+        Err(e) => println!("  one search: cannot work it out: {e}"),
+    }
+    let get = |name: &str| {
+        rows.iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, row)| row.as_ref().ok().copied())
+    };
+    if let (Some(cold), Some(plain)) = (get("osteon build (cold)"), get("osteon build (no search)"))
+    {
+        let added = |with: f64, without: f64| 100.0 * (with - without) / without;
+        println!(
+            "  indexing adds {:.0}% to the cold build ({:.0}% by the fastest runs, {:.0}% of CPU time); \
+             target at most 30%: {}",
+            added(cold.secs, plain.secs),
+            added(cold.fastest, plain.fastest),
+            added(cold.cpu, plain.cpu),
+            if cold.secs <= 1.3 * plain.secs {
+                "yes"
+            } else {
+                "NO"
+            }
+        );
+    }
 }
 
 fn parse_args() -> Result<Args, String> {

@@ -17,6 +17,7 @@ pub mod problems;
 pub mod publishing;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod url;
 pub mod verify;
@@ -257,8 +258,14 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
 /// Loads, compiles and, only if there are no errors, writes the site.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
     let (sources, mut diagnostics) = load::load(&options.root)?;
-    let compiled = compile(&sources, options);
+    let mut compiled = compile(&sources, options);
     diagnostics.extend(compiled.diagnostics);
+    // The search index is made only for a site that will be written.
+    if let Some(outputs) = &mut compiled.outputs
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
+        search::add_index(outputs);
+    }
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     let mut written = None;

@@ -32,6 +32,7 @@ use crate::url::{self, OutputPath};
 
 use indexes::MACHINE_FILES;
 use pages::Renderer;
+pub(crate) use theme::fnv1a;
 pub use theme::{Theme, hashed_assets, load_theme, load_theme_as_written};
 
 /// The rendered site: output path → bytes, in a stable order.
@@ -107,6 +108,7 @@ pub fn template_of(output: &str) -> &'static str {
         "404.html" => "404.html",
         "glossary/index.html" => "glossary-index.html",
         "topics/index.html" => "topics.html",
+        crate::search::PAGE => indexes::SEARCH_TEMPLATE,
         _ if output.starts_with("articles/") => "article.html",
         _ if output.starts_with("glossary/") => "glossary-entry.html",
         _ if output.starts_with("topics/") => "topic.html",
@@ -287,7 +289,12 @@ fn fragment_targets<'s>(site: &'s Site, page: &'s Page) -> impl Iterator<Item = 
 fn is_index(output: &str) -> bool {
     matches!(
         template_of(output),
-        "home.html" | "404.html" | "glossary-index.html" | "topic.html" | "topics.html"
+        "home.html"
+            | "404.html"
+            | "glossary-index.html"
+            | "topic.html"
+            | "topics.html"
+            | indexes::SEARCH_TEMPLATE
     )
 }
 
@@ -363,7 +370,8 @@ fn render_jobs(
         let indexes = r.indexes(all);
         let index_urls: Vec<String> = indexes
             .iter()
-            .filter(|(path, _)| path.ends_with("index.html"))
+            // A search page is no page for search engines to list.
+            .filter(|(path, _)| path.ends_with("index.html") && path != crate::search::PAGE)
             .map(|(path, _)| path.trim_end_matches("index.html").to_string())
             .collect();
         for (path, html) in indexes {

@@ -8,7 +8,9 @@
 //! broadcasts a reload. The HTTP server ([`router`], one tokio thread) answers from
 //! the project's last good outputs only, never from the disk, and adds the reload
 //! script (and, while the site has errors, an overlay listing them) to every HTML
-//! page. Nothing is written anywhere.
+//! page. Nothing is written anywhere. The search index is made from the
+//! served outputs when a search first asks for it after they changed
+//! ([`Live::search_index`]), so searching costs a rebuild nothing.
 
 mod http;
 mod overlay;
@@ -17,11 +19,12 @@ pub mod project;
 mod tests;
 mod watch;
 
+use std::collections::BTreeMap;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -149,7 +152,12 @@ struct Shared {
     reloads: broadcast::Sender<u64>,
     /// See [`Config::fail_on`].
     fail_on: Option<String>,
+    /// The search index and the reload count of the outputs it was made from.
+    search: Mutex<Option<(u64, SearchIndex)>>,
 }
+
+/// The files of the search index (`search-index/…`) by output path.
+type SearchIndex = Arc<BTreeMap<String, Vec<u8>>>;
 
 struct Served {
     project: Project,
@@ -187,7 +195,26 @@ impl Live {
             site: RwLock::new(served),
             reloads,
             fail_on: None,
+            search: Mutex::new(None),
         }))
+    }
+
+    /// The search index of the outputs being served, made again if they
+    /// changed since it was last made (every change to the outputs counts a
+    /// reload). It takes a moment on a large site, so it is made only when a
+    /// search asks for it, never as part of a rebuild. Blocks: call it from a
+    /// blocking thread, not from the server's runtime.
+    pub fn search_index(&self) -> SearchIndex {
+        let mut cache = self.0.search.lock().unwrap_or_else(PoisonError::into_inner);
+        let site = self.0.site.blocking_read();
+        if let Some((made_at, index)) = &*cache
+            && *made_at == site.reloads
+        {
+            return Arc::clone(index);
+        }
+        let index = Arc::new(crate::search::index_files(site.project.outputs()));
+        *cache = Some((site.reloads, Arc::clone(&index)));
+        index
     }
 
     /// Runs `f` on the project being served, for tests that compare it with

@@ -177,11 +177,12 @@ pub enum Root {
 
 /// The files osteon makes itself at fixed addresses, with what each is for
 /// people (a topic's page is made too, at `topics/SLUG/index.html`).
-pub const GENERATED: [(&str, &str); 7] = [
+pub const GENERATED: [(&str, &str); 8] = [
     ("index.html", "the home page"),
     ("glossary/index.html", "the glossary A to Z"),
     ("topics/index.html", "the list of topics"),
     ("404.html", "the page for addresses that do not exist"),
+    (crate::search::PAGE, "the search page"),
     (MACHINE_FILES[0], "the sitemap"),
     (MACHINE_FILES[1], "robots.txt"),
     (MACHINE_FILES[2], "the Atom feed"),
@@ -430,6 +431,7 @@ mod tests {
             "topics/",
             "topics/bones/",
             "404.html",
+            "search/",
         ] {
             assert_eq!(of_root(generated), Root::Generated, "{generated}");
         }

@@ -35,6 +35,8 @@ use links::{Resolved, check_page, resolve};
 use report::{Problem, collapse};
 use scan::{Scan, scan};
 
+/// The tokenizer, for the search index, which reads the same pages.
+pub(crate) use html::{Attr, Token, attribute, tokens};
 pub use index::Index;
 pub(crate) use scan::unescape;
 

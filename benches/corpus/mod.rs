@@ -483,7 +483,7 @@ fn write_glossary(index: usize, entry: &Glossary, plans: &[Plan]) -> (String, St
     (format!("{}.md", entry.slug), out)
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+pub fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;

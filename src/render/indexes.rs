@@ -1,5 +1,6 @@
 //! The outputs no source file makes: home, glossary A–Z, topics and each
-//! topic's page, 404, and the machine files (sitemap, robots.txt, feed).
+//! topic's page, 404, the search page (if the theme has one), and the
+//! machine files (sitemap, robots.txt, feed).
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,9 @@ use crate::url;
 use super::compact;
 use super::errors::template_diagnostic;
 use super::pages::{Renderer, card_fields, map};
+
+/// The template of the search page, optional: see [`crate::search`].
+pub(super) const SEARCH_TEMPLATE: &str = "search.html";
 
 /// The files for search engines and feed readers, made without templates.
 pub(super) use crate::url::MACHINE_FILES;
@@ -115,6 +119,24 @@ impl<'a> Renderer<'a> {
                 ),
             ),
         ];
+        // A theme of a site's own may have no search page: then there is no
+        // search, and its templates are told so by an empty `site.search_url`.
+        if self.theme.contains_template(SEARCH_TEMPLATE) {
+            let description = format!(
+                "Search every article and glossary entry on {}.",
+                config.title
+            );
+            out.push((
+                crate::search::PAGE.to_string(),
+                index(
+                    SEARCH_TEMPLATE,
+                    "Search",
+                    &description,
+                    "search/",
+                    String::new(),
+                ),
+            ));
+        }
         let mut placeholders = Vec::new();
         for (n, (slug, name, topic)) in topic_values.into_iter().enumerate() {
             let path = format!("topics/{slug}/index.html");

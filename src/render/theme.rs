@@ -138,7 +138,7 @@ pub fn hashed_assets(sources: &Sources) -> BTreeMap<String, String> {
 }
 
 /// FNV-1a: a stable hash (std's hasher may change between Rust releases).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -211,8 +211,9 @@ fn templates(
             );
         }
     }
+    let search = tera.contains_template(super::indexes::SEARCH_TEMPLATE);
     tera.global_context()
-        .insert("site", &site_value(&site.parsed.config));
+        .insert("site", &site_value(&site.parsed.config, search));
     (Some(tera), broken)
 }
 
@@ -260,8 +261,15 @@ fn add_each(
     }
 }
 
-fn site_value(config: &SiteConfig) -> Json {
+/// The `site` every template knows; `search_url` is the search page's
+/// address, or empty when the theme has no search page.
+fn site_value(config: &SiteConfig, search: bool) -> Json {
+    let search_url = match search {
+        true => format!("{}search/", config.base_path()),
+        false => String::new(),
+    };
     json!({
+        "search_url": search_url,
         "title": config.title,
         "description": config.description,
         "base_url": config.base_url(),

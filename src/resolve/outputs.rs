@@ -1,7 +1,8 @@
 //! Where each file of the site is published, and the sources that would be
 //! published at the same address: two pages, a page or a static file and a
-//! page osteon makes (home, glossary A–Z, topics, 404, sitemap, feed), or a
-//! static file and a page. Without this check the later writer would silently
+//! page osteon makes (home, glossary A–Z, topics, 404, search, sitemap,
+//! feed, or anything in the search index's folder `search-index/`), or a static
+//! file and a page. Without this check the later writer would silently
 //! replace the earlier one in the output.
 
 use std::collections::BTreeMap;
@@ -66,6 +67,12 @@ pub(super) fn collisions(site: &Site, files: &Files) -> Vec<Diagnostic> {
     let mut taken: BTreeMap<String, Writer> = BTreeMap::new();
     let mut problems = Vec::new();
     for (output, writer) in generated(site).into_iter().chain(pages).chain(statics) {
+        // The search index's folder is osteon's, whatever files it holds.
+        if output.starts_with(crate::search::FOLDER) {
+            let index = Writer::Generated("the search index".to_string());
+            problems.extend(collision(&output, &index, &writer));
+            continue;
+        }
         match taken.entry(output) {
             Entry::Vacant(free) => {
                 free.insert(writer);

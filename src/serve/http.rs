@@ -51,6 +51,18 @@ async fn file(State(live): State<Live>, method: Method, uri: Uri) -> Response {
         return plain(StatusCode::BAD_REQUEST, "bad path\n");
     };
     let site = live.0.site.read().await;
+    if let Some(name) = site.search_file(&path) {
+        drop(site);
+        let index = {
+            let live = live.clone();
+            tokio::task::spawn_blocking(move || live.search_index()).await
+        };
+        let site = live.0.site.read().await;
+        return match index.as_ref().ok().and_then(|index| index.get(&name)) {
+            Some(bytes) => site.respond(StatusCode::OK, &name, bytes),
+            None => plain(StatusCode::NOT_FOUND, "not in the search index\n"),
+        };
+    }
     match site.lookup(&path) {
         Lookup::File(name, bytes) => site.respond(StatusCode::OK, name, bytes),
         Lookup::Redirect(to) => {
@@ -89,6 +101,14 @@ enum Redirect {
 }
 
 impl Served {
+    /// The output path of a file of the search index that `path` asks for,
+    /// which [`Live::search_index`] holds, not the project.
+    fn search_file(&self, path: &str) -> Option<String> {
+        let rest = path.strip_prefix(self.base_path.as_str())?;
+        rest.starts_with(crate::search::FOLDER)
+            .then(|| rest.to_string())
+    }
+
     fn lookup<'a>(&'a self, path: &'a str) -> Lookup<'a> {
         let Some(rest) = path.strip_prefix(self.base_path.as_str()) else {
             if format!("{path}/") == self.base_path {

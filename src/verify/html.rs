@@ -12,13 +12,13 @@
 
 /// One attribute as written; `value` is `None` for `<input disabled>`.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Attr<'a> {
+pub(crate) struct Attr<'a> {
     pub name: &'a str,
     pub value: Option<&'a str>,
 }
 
 /// The first value of attribute `name` (ASCII case-insensitive); `""` if it has none.
-pub(super) fn attribute<'a>(attrs: &[Attr<'a>], name: &str) -> Option<&'a str> {
+pub(crate) fn attribute<'a>(attrs: &[Attr<'a>], name: &str) -> Option<&'a str> {
     attrs
         .iter()
         .find(|a| a.name.eq_ignore_ascii_case(name))
@@ -36,7 +36,7 @@ pub(super) fn lower<'s>(name: &'s str, buf: &'s mut String) -> &'s str {
     buf
 }
 
-pub(super) enum Token<'a, 't> {
+pub(crate) enum Token<'a, 't> {
     Start {
         /// As written, and in lower case.
         name: &'a str,
@@ -62,7 +62,7 @@ enum Ns {
 }
 
 /// Calls `f` with every token of `text`, in order.
-pub(super) fn tokens<'a>(text: &'a str, mut f: impl FnMut(Token<'a, '_>)) {
+pub(crate) fn tokens<'a>(text: &'a str, mut f: impl FnMut(Token<'a, '_>)) {
     let b = text.as_bytes();
     let mut attrs: Vec<Attr<'a>> = Vec::new();
     let mut buf = String::new();

@@ -18,28 +18,17 @@
 // then validates every page with the Nu HTML Checker (vnu-jar).
 // Prints a summary and exits non-zero on any failure.
 
-import { createServer } from "node:http";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
+import { AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve } from "./serve.mjs";
+
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const ASSET_BUDGET = 30 * 1024;
 const WORKERS = 2;
 
@@ -61,42 +50,6 @@ async function walk(dir) {
     else out.push(full);
   }
   return out.sort();
-}
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".xml": "application/xml",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".ico": "image/x-icon",
-};
-
-/** A static server for `site`: `/x/` serves `x/index.html`, misses get 404.html. */
-function serve() {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, "http://localhost");
-    let file = path.join(site, decodeURIComponent(url.pathname));
-    if (!file.startsWith(site)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(body);
-    } catch {
-      const body = await readFile(path.join(site, "404.html")).catch(() => "not found");
-      res.writeHead(404, { "content-type": TYPES[".html"] }).end(body);
-    }
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(server));
-  });
 }
 
 /** Runs `fn(item, worker)` over `items` with `n` workers, each with its own state. */
@@ -378,7 +331,7 @@ let assetBytes = 0;
 for (const f of files.filter((f) => /\.(css|js)$/.test(f))) assetBytes += (await stat(f)).size;
 if (assetBytes > ASSET_BUDGET) fail("assets", `CSS and JS are ${assetBytes} bytes, over the ${ASSET_BUDGET}-byte budget`);
 
-const server = await serve();
+const server = await serve(site);
 const origin = `http://127.0.0.1:${server.address().port}/`;
 const vnu = validate(pages);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

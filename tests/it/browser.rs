@@ -1,7 +1,8 @@
 //! The shipped site, and the site `osteon init` writes, in a real browser:
 //! `tests/browser/check.mjs` runs axe-core
 //! in headless Chromium over every page (light and dark, 320 px wide, keyboard
-//! checks of the skip link and the glossary notes) and the Nu HTML Checker.
+//! checks of the skip link and the glossary notes) and the Nu HTML Checker;
+//! `tests/browser/search.mjs` searches the site by keyboard.
 //!
 //! It needs Node with `npm ci` done, Debian's Chromium and Java. Without them
 //! the test is skipped with a note, except on CI (`CI=true`), where it fails.
@@ -76,6 +77,26 @@ fn check_in_browser(root: &Path) {
 /// Builds the site at `root` with `args` added to `build`, lets `inspect`
 /// look at the output, and runs `tests/browser/check.mjs` over it.
 fn check_build_in_browser(root: &Path, args: &[&str], inspect: impl FnOnce(&Path)) {
+    run_in_browser(root, args, inspect, "check.mjs", &[]);
+}
+
+/// Builds the site at `root` and runs `tests/browser/search.mjs` over it with
+/// `expectations`, each `QUERY=PAGE` (PAGE listed first) or `QUERY=PAGE@N`
+/// (among the first N).
+fn search_in_browser(root: &Path, expectations: &[&str]) {
+    run_in_browser(root, &[], |_| {}, "search.mjs", expectations);
+}
+
+/// Builds the site at `root` with `args` added to `build`, lets `inspect`
+/// look at the output, and runs `tests/browser/SCRIPT` over it with
+/// `script_args`.
+fn run_in_browser(
+    root: &Path,
+    args: &[&str],
+    inspect: impl FnOnce(&Path),
+    script: &str,
+    script_args: &[&str],
+) {
     let repo = repo();
     if let Some(why) = missing_tool(&repo) {
         assert!(
@@ -104,8 +125,9 @@ fn check_build_in_browser(root: &Path, args: &[&str], inspect: impl FnOnce(&Path
     );
     inspect(&site);
     let check = Command::new("node")
-        .arg(repo.join("tests/browser/check.mjs"))
+        .arg(repo.join("tests/browser").join(script))
         .arg(&site)
+        .args(script_args)
         .current_dir(&repo)
         .output()
         .unwrap();
@@ -115,6 +137,47 @@ fn check_build_in_browser(root: &Path, args: &[&str], inspect: impl FnOnce(&Path
     assert!(
         check.status.success(),
         "the browser checks failed:\n{stdout}{stderr}"
+    );
+}
+
+/// Search on the shipped site, by keyboard alone: a glossary alias finds its
+/// entry, a medicine's name its entry before the article about it, a phrase
+/// the article that discusses it before the glossary entries that mention
+/// it; axe-clean with results showing, light and dark; and the page without
+/// JavaScript.
+#[test]
+fn search_finds_glossary_words_and_articles_by_keyboard_in_chromium() {
+    search_in_browser(
+        &repo(),
+        &[
+            "calciferol=glossary/vitamin-d/",
+            "bisphosphonate=glossary/bisphosphonate/",
+            "bisphosphonate=articles/osteoporosis-treatment/@3",
+            "hip fracture=articles/osteoporosis-treatment/",
+            "HRT=glossary/menopausal-hormone-therapy/",
+            // More than a page of results: "Show more results" is checked.
+            "bone=articles/osteoporosis-treatment/@10",
+        ],
+    );
+}
+
+/// The site `osteon init` writes can be searched too.
+#[test]
+fn a_new_site_can_be_searched_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("my-site");
+    let init = Command::new(env!("CARGO_BIN_EXE_osteon"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    search_in_browser(
+        &site,
+        &[
+            "clinician=glossary/clinician/",
+            "health professional=glossary/clinician/@3",
+        ],
     );
 }
 

@@ -68,9 +68,28 @@ fn a_second_build_writes_nothing_and_stale_files_are_removed() {
         "articles/bones.md",
         &format!("{ARTICLE}\nNo links now. See the [about page](../pages/about.md).\n"),
     );
+    let before: Vec<String> = site.snapshot_output().into_iter().map(|(p, _)| p).collect();
     let run = site.build();
     run.success();
-    assert!(run.stderr.contains("1 removed"), "{}", run.stderr);
+    let after: Vec<String> = site.snapshot_output().into_iter().map(|(p, _)| p).collect();
+    // The page, and the files of the search index named by a hash of
+    // their content, which changed with it.
+    let removed: Vec<&String> = before.iter().filter(|p| !after.contains(p)).collect();
+    assert!(
+        removed.iter().any(|p| *p == "glossary/calcium/index.html"),
+        "{removed:?}"
+    );
+    assert!(
+        removed
+            .iter()
+            .all(|p| *p == "glossary/calcium/index.html" || p.starts_with("search-index/")),
+        "{removed:?}"
+    );
+    assert!(
+        run.stderr.contains(&format!(" {} removed", removed.len())),
+        "{}",
+        run.stderr
+    );
     assert!(
         !site.path().join("public/glossary/calcium").exists(),
         "empty folders go too"

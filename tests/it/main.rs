@@ -17,6 +17,7 @@ mod navigation;
 mod new;
 mod publishing;
 mod raw_html;
+mod search;
 mod serve;
 mod soak;
 mod support;

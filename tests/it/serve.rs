@@ -833,3 +833,39 @@ fn a_rebuild_reports_what_changed_and_counts_the_warnings() {
     assert!(text.starts_with("fixed: articles/a.md:10:1: "), "{text}");
     assert!(!text.contains("error["), "{text}");
 }
+
+/// The search index is made from what is served when a search asks for it,
+/// and made again after an edit: it follows the site without a rebuild
+/// paying for it.
+#[test]
+fn the_search_index_follows_an_edit() {
+    let site = small_site();
+    let server = Server::start(&site);
+    let mut events = Events::open(server.addr);
+    let entry = || server.get("/search-index/manifest.json");
+    let before = entry();
+    assert_eq!(before.status, 200, "{}", before.text());
+    assert!(before.text().contains("\"pages\":"), "{}", before.text());
+    assert_eq!(server.get("/search-index/no-such-file").status, 404);
+
+    site.write(
+        "articles/dexa.md",
+        &format!(
+            "{ARTICLE}\n## Scans\n\nA scan measures bone density, also called osteodensitometry.\n"
+        ),
+    );
+    events.reload();
+    let after = entry();
+    assert_eq!(after.status, 200);
+    assert_ne!(after.body, before.body, "the index was not made again");
+
+    // What is served is what `build` writes.
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("out");
+    site.run(&["build", "--output", out.to_str().unwrap()])
+        .success();
+    assert_eq!(
+        after.body,
+        std::fs::read(out.join("search-index/manifest.json")).unwrap()
+    );
+}

@@ -1,0 +1,277 @@
+//! The search index: made from the rendered pages, after the output check
+//! and before `write`, by `build` (and by `serve` when a search asks for it),
+//! for a site whose theme has a search page. Static files that a reader's
+//! browser searches without a server, downloading only what a query needs:
+//!
+//! - `search-index/manifest.json`: the number of pages, the index's chunks
+//!   (each a run of words in sorted order, named by its first word) and the
+//!   groups of result cards, each file named by a hash of its content, so a
+//!   browser never uses a stale copy;
+//! - `search-index/w/HASH.json`: a chunk, `{"word": [page, weight, …]}`, the
+//!   pages that hold the word (each page number as the step from the one
+//!   before) and its weight there (the sum of its weights, doubled, plus one
+//!   if it is in the title or weighs as much);
+//! - `search-index/p/HASH.json`: the cards of [`GROUP`] pages,
+//!   `[address, title, description, kind]`.
+//!
+//! A query loads the manifest, the chunk of each of its words (the last word
+//! is also matched as the start of longer words), and the cards of the
+//! results it shows. `words` is the rule for what a word is; `extract` what a
+//! page gives the index. The theme's `static/search.js` is the reader's side.
+
+mod extract;
+pub mod words;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::render::{self, Outputs};
+
+/// The search page's output path.
+pub const PAGE: &str = "search/index.html";
+/// The index's folder, and its entry.
+pub const FOLDER: &str = "search-index/";
+pub const MANIFEST: &str = "search-index/manifest.json";
+
+/// Pages per file of result cards: a page of ten results loads at most two
+/// or three small files.
+pub const GROUP: usize = 8;
+
+/// The size a chunk of the index grows to before the next one starts; a word
+/// whose pages alone are more has a chunk of its own.
+const CHUNK_BYTES: usize = 24 * 1024;
+
+/// Adds the search index to a built site that has a search page.
+pub fn add_index(outputs: &mut Outputs) {
+    let files = index_files(outputs);
+    outputs.files.extend(files);
+}
+
+/// The files of the search index of `outputs`, by output path: none for a
+/// site without a search page.
+pub fn index_files(outputs: &Outputs) -> BTreeMap<String, Vec<u8>> {
+    if !outputs.files.contains_key(PAGE) {
+        return BTreeMap::new();
+    }
+    let html: Vec<(&String, &Vec<u8>)> = outputs
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html") && path.as_str() != PAGE)
+        .collect();
+    let pages: Vec<(&str, extract::Page)> = html
+        .par_iter()
+        .filter_map(|(path, bytes)| {
+            let html = std::str::from_utf8(bytes).ok()?;
+            // An article or glossary entry from a template made before
+            // search is read from its `<main>`.
+            let main = matches!(
+                render::template_of(path),
+                "article.html" | "glossary-entry.html"
+            );
+            Some((path.as_str(), extract::page(html, main)?))
+        })
+        .collect();
+
+    let mut files = BTreeMap::new();
+    let groups: Vec<String> = pages
+        .chunks(GROUP)
+        .map(|group| {
+            let cards: Vec<[&str; 4]> = group
+                .iter()
+                .map(|(path, p)| {
+                    let url = path.strip_suffix("index.html").unwrap_or(path);
+                    [url, &p.title, &p.description, &p.kind]
+                })
+                .collect();
+            named(
+                &mut files,
+                "p",
+                serde_json::to_vec(&cards).expect("strings"),
+            )
+        })
+        .collect();
+
+    let postings = postings(&pages);
+    let mut chunks: Vec<(String, String)> = Vec::new();
+    let mut chunk = String::new();
+    let mut first: Option<&str> = None;
+    for (word, list) in &postings {
+        let mut entry = serde_json::to_string(word).expect("a string");
+        entry.push_str(":[");
+        let mut last = 0;
+        for (i, &(page, weight)) in list.iter().enumerate() {
+            if i > 0 {
+                entry.push(',');
+            }
+            let _ = write!(entry, "{},{weight}", page - last);
+            last = page;
+        }
+        entry.push(']');
+        if !chunk.is_empty() && chunk.len() + entry.len() > CHUNK_BYTES {
+            let name = named(&mut files, "w", close(&mut chunk));
+            chunks.push((first.unwrap_or_default().to_string(), name));
+        }
+        if chunk.is_empty() {
+            first = Some(word);
+            chunk.push('{');
+        } else {
+            chunk.push(',');
+        }
+        chunk.push_str(&entry);
+    }
+    if !chunk.is_empty() {
+        let name = named(&mut files, "w", close(&mut chunk));
+        chunks.push((first.unwrap_or_default().to_string(), name));
+    }
+    let manifest = serde_json::json!({
+        "version": 1,
+        "pages": pages.len(),
+        "group": GROUP,
+        "chunks": chunks,
+        "groups": groups,
+    });
+    files.insert(
+        MANIFEST.to_string(),
+        serde_json::to_vec(&manifest).expect("JSON"),
+    );
+    files
+}
+
+/// Each word of `pages`, in sorted order, with the pages that hold it (by
+/// number, ascending) and its weight on each.
+fn postings<'p>(pages: &'p [(&str, extract::Page)]) -> Vec<(&'p str, Vec<(u32, u32)>)> {
+    let mut words: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
+    for (n, (_, page)) in pages.iter().enumerate() {
+        for (word, weight) in &page.words {
+            let value = weight.sum * 2 + u32::from(weight.title);
+            words
+                .entry(word.as_str())
+                .or_default()
+                .push((n as u32, value));
+        }
+    }
+    let mut sorted: Vec<(&str, Vec<(u32, u32)>)> = words.into_iter().collect();
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    sorted
+}
+
+/// The chunk being made, closed and taken.
+fn close(chunk: &mut String) -> Vec<u8> {
+    chunk.push('}');
+    std::mem::take(chunk).into_bytes()
+}
+
+/// Adds `bytes` to `files` in the index's folder `kind`, named by their hash;
+/// returns the hash.
+fn named(files: &mut BTreeMap<String, Vec<u8>>, kind: &str, bytes: Vec<u8>) -> String {
+    let hash = format!("{:08x}", render::fnv1a(&bytes) as u32);
+    files.insert(format!("{FOLDER}{kind}/{hash}.json"), bytes);
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> Vec<u8> {
+        format!(
+            "<!DOCTYPE html><html lang=en><head><meta property=og:title content=T>\
+             <meta name=description content=D.></head>\
+             <body><main>{body}</main></body></html>"
+        )
+        .into_bytes()
+    }
+
+    fn site(pages: &[(&str, &str)]) -> Outputs {
+        let mut outputs = Outputs::default();
+        for (path, body) in pages {
+            outputs.files.insert(path.to_string(), page(body));
+        }
+        outputs
+    }
+
+    fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> serde_json::Value {
+        serde_json::from_slice(&files[path]).unwrap()
+    }
+
+    #[test]
+    fn no_search_page_no_index() {
+        let outputs = site(&[("articles/a/index.html", "<h1>A</h1>")]);
+        assert!(index_files(&outputs).is_empty());
+    }
+
+    #[test]
+    fn the_manifest_names_chunks_of_words_and_groups_of_cards() {
+        let outputs = site(&[
+            (PAGE, "<h1>Search</h1>"),
+            ("index.html", "<h1>Home</h1><p>bones</p>"),
+            (
+                "articles/a/index.html",
+                "<h1>Bones</h1><p>Strong bones.</p>",
+            ),
+            (
+                "about/index.html",
+                "<article data-search-body><h1>About</h1><p>bones</p></article>",
+            ),
+            ("glossary/x/index.html", "<h1>Calcium</h1>"),
+        ]);
+        let files = index_files(&outputs);
+        let manifest = json(&files, MANIFEST);
+        // Pages in path order: the about page, the article, the entry; not
+        // the home page (no mark, not an article) nor the search page.
+        assert_eq!(manifest["pages"], 3);
+        let groups = manifest["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1);
+        let cards = json(
+            &files,
+            &format!("{FOLDER}p/{}.json", groups[0].as_str().unwrap()),
+        );
+        assert_eq!(
+            cards,
+            serde_json::json!([
+                ["about/", "About", "D.", ""],
+                ["articles/a/", "Bones", "D.", ""],
+                ["glossary/x/", "Calcium", "D.", ""]
+            ])
+        );
+        let chunks = manifest["chunks"].as_array().unwrap();
+        assert_eq!(chunks.len(), 1);
+        assert_eq!(chunks[0][0], "about");
+        let words = json(
+            &files,
+            &format!("{FOLDER}w/{}.json", chunks[0][1].as_str().unwrap()),
+        );
+        // bone: page 0 with weight 1 (doubled), page 1 (one step on) with the
+        // title's 7 and 1 more, in the title.
+        assert_eq!(words["bone"], serde_json::json!([0, 2, 1, 17]));
+        assert_eq!(words["calcium"], serde_json::json!([2, 15]));
+        assert!(words.get("home").is_none());
+    }
+
+    #[test]
+    fn chunks_split_at_their_size_in_word_order() {
+        let body: String = (0..3000).map(|i| format!("word{i} ")).collect();
+        let outputs = site(&[
+            (PAGE, ""),
+            ("articles/a/index.html", &format!("<p>{body}</p>")),
+        ]);
+        let files = index_files(&outputs);
+        let manifest = json(&files, MANIFEST);
+        let chunks = manifest["chunks"].as_array().unwrap();
+        assert!(chunks.len() > 1, "{manifest}");
+        let firsts: Vec<&str> = chunks.iter().map(|c| c[0].as_str().unwrap()).collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        for c in chunks {
+            let bytes = &files[&format!("{FOLDER}w/{}.json", c[1].as_str().unwrap())];
+            assert!(bytes.len() <= CHUNK_BYTES, "{}", bytes.len());
+            let words = json(
+                &files,
+                &format!("{FOLDER}w/{}.json", c[1].as_str().unwrap()),
+            );
+            assert!(words.get(c[0].as_str().unwrap()).is_some());
+        }
+    }
+}

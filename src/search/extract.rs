@@ -1,0 +1,282 @@
+//! What the index keeps of one rendered page: its address, title,
+//! description and kind for the result, and each word of its main content
+//! with a weight.
+//!
+//! The templates say what the main content is: the element marked
+//! `data-search-body` (an article or page without one, from a template made
+//! before search, is read from its `<main>`). Inside it, an element marked
+//! `data-search-ignore` is left out with all it holds (the glossary notes,
+//! the contents, the review dates), and `data-search-weight="N"` weighs its
+//! words N times (a glossary entry's aliases weigh as its title); headings
+//! weigh by level, `h1` 7 down to `h6` 2, other text 1. `data-search-kind`
+//! on the marked element names the kind of page a result shows (`Article`).
+
+use rustc_hash::FxHashMap;
+
+use crate::verify::{Attr, Token, attribute, tokens, unescape};
+
+use super::words::words;
+
+/// The weight of a page's title, and of what weighs as much (aliases).
+pub const TITLE: u32 = 7;
+
+/// What the index keeps of one page.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    /// Each word once, with the sum of its weights, and whether it is in the
+    /// title (or weighs as much).
+    pub words: FxHashMap<String, Weight>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Weight {
+    pub sum: u32,
+    pub title: bool,
+}
+
+/// Elements that do not end a word: `cal<b>cium</b>` is one word.
+const INLINE: [&str; 22] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "u",
+];
+
+/// Elements with no end tag.
+const VOID: [&str; 13] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// An open element: its name as written, and how its content is indexed.
+struct Open<'a> {
+    name: &'a str,
+    state: State,
+    /// Whether it changes the state, so that text before and after it are
+    /// indexed apart.
+    marked: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct State {
+    indexed: bool,
+    ignored: bool,
+    weight: u32,
+}
+
+/// The page `html` as the index keeps it, or `None` if it has no main
+/// content to index: no `data-search-body`, and no `<main>` when `main` says
+/// to read one.
+pub fn page(html: &str, main: bool) -> Option<Page> {
+    let marked = html.contains("data-search-body");
+    if !marked && !main {
+        return None;
+    }
+    let body = |lower: &str, attrs: &[Attr]| match marked {
+        true => attribute(attrs, "data-search-body").is_some(),
+        false => lower == "main",
+    };
+    let mut page = Page::default();
+    let mut found = false;
+    let mut stack: Vec<Open> = Vec::new();
+    let outside = State {
+        indexed: false,
+        ignored: false,
+        weight: 1,
+    };
+    let mut text = String::new();
+    let mut h1: Option<String> = None;
+    let mut in_h1 = false;
+    // Without an `h1` in the content, the title `og:title` gives.
+    let mut og_title = String::new();
+    tokens(html, |token| match token {
+        Token::Start {
+            name, lower, attrs, ..
+        } => {
+            let parent = stack.last().map_or(outside, |o| o.state);
+            if lower == "meta" && attribute(attrs, "name") == Some("description") {
+                page.description = collapse(&unescape(attribute(attrs, "content").unwrap_or("")));
+            }
+            if lower == "meta" && attribute(attrs, "property") == Some("og:title") {
+                og_title = collapse(&unescape(attribute(attrs, "content").unwrap_or("")));
+            }
+            if VOID.contains(&lower) {
+                return;
+            }
+            let mut state = parent;
+            if !parent.indexed && body(lower, attrs) {
+                state.indexed = true;
+                found = true;
+                page.kind = attribute(attrs, "data-search-kind")
+                    .unwrap_or("")
+                    .to_string();
+            }
+            if attribute(attrs, "data-search-ignore").is_some() {
+                state.ignored = true;
+            }
+            let heading = match lower {
+                "h1" => Some(7),
+                "h2" => Some(6),
+                "h3" => Some(5),
+                "h4" => Some(4),
+                "h5" => Some(3),
+                "h6" => Some(2),
+                _ => None,
+            };
+            let weight = attribute(attrs, "data-search-weight").and_then(|w| w.trim().parse().ok());
+            if let Some(w) = weight.or(heading) {
+                state.weight = w;
+            }
+            let marked = state != parent;
+            if marked || !INLINE.contains(&lower) {
+                flush(&mut text, parent, &mut page);
+            }
+            if lower == "h1" && state.indexed && !state.ignored && h1.is_none() {
+                in_h1 = true;
+                h1 = Some(String::new());
+            }
+            stack.push(Open {
+                name,
+                state,
+                marked,
+            });
+        }
+        Token::End { name } => {
+            let Some(at) = stack
+                .iter()
+                .rposition(|o| o.name.eq_ignore_ascii_case(name))
+            else {
+                return;
+            };
+            let inline = INLINE.iter().any(|i| i.eq_ignore_ascii_case(name));
+            if stack[at..].iter().any(|o| o.marked) || !inline {
+                flush(
+                    &mut text,
+                    stack.last().map_or(outside, |o| o.state),
+                    &mut page,
+                );
+            }
+            if name.eq_ignore_ascii_case("h1") {
+                in_h1 = false;
+            }
+            stack.truncate(at);
+        }
+        Token::Text(raw) => {
+            let state = stack.last().map_or(outside, |o| o.state);
+            if state.indexed && !state.ignored {
+                let raw = unescape(raw);
+                text.push_str(&raw);
+                if in_h1 && let Some(h1) = &mut h1 {
+                    h1.push_str(&raw);
+                }
+            }
+        }
+    });
+    flush(
+        &mut text,
+        stack.last().map_or(outside, |o| o.state),
+        &mut page,
+    );
+    if !found {
+        return None;
+    }
+    page.title = match h1.map(|h1| collapse(&h1)) {
+        Some(h1) if !h1.is_empty() => h1,
+        _ => og_title,
+    };
+    Some(page)
+}
+
+/// Indexes the text gathered so far with the weight of `state`.
+fn flush(text: &mut String, state: State, page: &mut Page) {
+    if text.is_empty() {
+        return;
+    }
+    if state.indexed && !state.ignored {
+        words(text, |word| {
+            let title = state.weight >= TITLE;
+            match page.words.get_mut(word) {
+                Some(w) => {
+                    w.sum += state.weight;
+                    w.title |= title;
+                }
+                None => {
+                    page.words.insert(
+                        word.to_string(),
+                        Weight {
+                            sum: state.weight,
+                            title,
+                        },
+                    );
+                }
+            }
+        });
+    }
+    text.clear();
+}
+
+/// `text` with runs of white space as one space, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_of(body: &str) -> Page {
+        let html = format!(
+            "<!DOCTYPE html><html lang=en><head><title>T | Site</title><meta property=og:title content=T>\
+             <meta name=description content=\"What &amp; why.\"></head>\
+             <body><nav>Menu words</nav><main>{body}</main><footer>Footer words</footer></body></html>"
+        );
+        page(&html, true).unwrap()
+    }
+
+    fn weight(page: &Page, word: &str) -> Option<(u32, bool)> {
+        page.words.get(word).map(|w| (w.sum, w.title))
+    }
+
+    #[test]
+    fn the_marked_element_is_read_with_weights_and_without_what_is_ignored() {
+        let page = page_of(
+            "<article data-search-body data-search-kind=Article><h1>Hip <em>fractures</em></h1>\
+             <nav data-search-ignore><h2>On this page</h2></nav>\
+             <p>A hip <a href=x>fracture</a> is a break.<span data-search-ignore>Popover words</span> \
+             Cal<b>cium</b> helps.</p><h2>Walking</h2>\
+             <p class=aliases data-search-weight=7>Also called: broken hip</p></article>\
+             <nav>Related words</nav>",
+        );
+        assert_eq!(page.title, "Hip fractures");
+        assert_eq!(page.description, "What & why.");
+        assert_eq!(page.kind, "Article");
+        assert_eq!(weight(&page, "hip"), Some((7 + 1 + 7, true)));
+        assert_eq!(weight(&page, "fracture"), Some((7 + 1, true)));
+        assert_eq!(weight(&page, "walking"), Some((6, false)));
+        assert_eq!(weight(&page, "calcium"), Some((1, false)));
+        assert_eq!(weight(&page, "broken"), Some((7, true)));
+        for absent in [
+            "page", "popover", "menu", "footer", "related", "word", "t", "site",
+        ] {
+            assert_eq!(weight(&page, absent), None, "{absent}");
+        }
+    }
+
+    #[test]
+    fn without_a_mark_main_is_read_when_asked() {
+        let page = page_of("<h1>Title</h1><p>Body text.</p>");
+        assert_eq!(page.title, "Title");
+        assert_eq!(weight(&page, "body"), Some((1, false)));
+        assert_eq!(weight(&page, "menu"), None);
+        let html = "<html><body><main><h1>T</h1></main></body></html>";
+        assert!(super::page(html, false).is_none());
+        assert!(super::page("<p>No main</p>", true).is_none());
+    }
+
+    #[test]
+    fn a_page_without_an_h1_takes_its_title_from_og_title() {
+        let page = page_of("<article data-search-body><p>Text.</p></article>");
+        assert_eq!(page.title, "T");
+    }
+}

@@ -1,0 +1,99 @@
+//! The one rule for what a word is to search, on both sides: the index is
+//! made of these words, and the search page's script (`static/search.js`,
+//! `words`) turns a query into them the same way; a test runs both over the
+//! same texts.
+//!
+//! Text is folded as the glossary folds it ([`glossary::fold`]: no accents,
+//! lower case, `ß` → `ss`), split at every character that is neither a letter
+//! nor a digit, and each word loses a plural ending by Harman's S-stemmer
+//! (`fractures` → `fracture`, `therapies` → `therapy`), so a reader finds a
+//! page whether it says one bone or two.
+
+use std::borrow::Cow;
+
+use crate::glossary;
+
+/// Calls `f` with each word of `text`, in order.
+pub fn words(text: &str, mut f: impl FnMut(&str)) {
+    let mut f = |word: &str| f(&stem(word));
+    let mut word = String::new();
+    // Most text is ASCII, and folding ASCII is lower-casing it.
+    if text.is_ascii() {
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                word.push(char::from(b.to_ascii_lowercase()));
+            } else if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+        }
+    } else {
+        for c in glossary::fold(text).chars() {
+            if c.is_alphabetic() || c.is_numeric() {
+                word.push(c);
+            } else if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+        }
+    }
+    if !word.is_empty() {
+        f(&word);
+    }
+}
+
+/// Harman's S-stemmer: `-ies` → `-y`, `-es` → `-e`, `-s` → nothing, except
+/// after `e` or `a` (`-eies`, `-aies`), `a`, `e` or `o` (`-aes`, `-ees`,
+/// `-oes`), and in `-us` and `-ss`.
+pub fn stem(word: &str) -> Cow<'_, str> {
+    let ends = |s: &str| word.ends_with(s);
+    let cut = |n: usize| Cow::Borrowed(&word[..word.len() - n]);
+    if ends("ies") && !ends("eies") && !ends("aies") && word.len() > 3 {
+        return Cow::Owned(format!("{}y", &word[..word.len() - 3]));
+    }
+    if ends("es") && !ends("aes") && !ends("ees") && !ends("oes") && word.len() > 2 {
+        return cut(1);
+    }
+    if ends("s") && !ends("us") && !ends("ss") && word.len() > 1 {
+        return cut(1);
+    }
+    Cow::Borrowed(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        words(text, |w| out.push(w.to_string()));
+        out
+    }
+
+    #[test]
+    fn words_are_folded_split_and_stemmed() {
+        assert_eq!(
+            all("Hip fractures, HRT & vitamin D."),
+            ["hip", "fracture", "hrt", "vitamin", "d"]
+        );
+        assert_eq!(all("Bisphosphonates"), ["bisphosphonate"]);
+        assert_eq!(all("therapies therapy ties"), ["therapy", "therapy", "ty"]);
+        assert_eq!(
+            all("osteoporosis virus glass"),
+            ["osteoporosi", "virus", "glass"]
+        );
+        assert_eq!(all("Öl Straße — façade"), ["ol", "strasse", "facade"]);
+        assert_eq!(
+            all("low-trauma 10,000 T-score"),
+            ["low", "trauma", "10", "000", "t", "score"]
+        );
+        assert_eq!(all("  "), Vec::<String>::new());
+    }
+
+    /// ASCII text and the same text with one accent agree on the other words.
+    #[test]
+    fn the_ascii_path_agrees_with_the_general_one() {
+        assert_eq!(all("Calcium and Bones é"), ["calcium", "and", "bone", "e"]);
+        assert_eq!(all("Calcium and Bones"), ["calcium", "and", "bone"]);
+    }
+}
