@@ -304,3 +304,13 @@ mod tests {
         assert_eq!(closest("zzz", pages), None);
     }
 }
+
+/// ` and N other pages` after the first page a problem is on, `pages` in all;
+/// empty for one page.
+pub fn and_others(pages: usize) -> String {
+    match pages {
+        0 | 1 => String::new(),
+        2 => " and 1 other page".to_string(),
+        n => format!(" and {} other pages", n - 1),
+    }
+}

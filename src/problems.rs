@@ -137,10 +137,7 @@ impl<'a> TemplateErrors<'a> {
     fn finish(self) -> impl Iterator<Item = Diagnostic> + 'a {
         self.seen.into_values().map(|(d, mut pages)| {
             pages.sort_unstable();
-            let more = match pages.len() {
-                1 => String::new(),
-                n => format!(" and {} other pages", n - 1),
-            };
+            let more = crate::diagnostic::and_others(pages.len());
             let mut d = d.clone();
             d.message = format!("{} (while rendering {}{more})", d.message, pages[0]);
             d
@@ -169,7 +166,7 @@ mod tests {
         assert_eq!(ds.len(), 1);
         assert_eq!(
             ds[0].message,
-            "no field (while rendering a/index.html and 1 other pages)"
+            "no field (while rendering a/index.html and 1 other page)"
         );
     }
 

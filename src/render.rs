@@ -23,7 +23,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{Section, Sources};
+use crate::load::Sources;
 use crate::parse::markdown::{Output, Target};
 use crate::parse::{self, Page};
 use crate::problems::{Found, Origin};
@@ -94,8 +94,8 @@ impl Selection<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Indexes {
     None,
-    /// Home, glossary index, 404 and the first topic page: each index
-    /// template once. The other topic pages, the sitemap and the feed are
+    /// Home, glossary index, 404 and one topic page of each length: each
+    /// index template once, and each branch of `topic.html`. The other topic pages, the sitemap and the feed are
     /// empty placeholders, so links to them still resolve.
     Sample,
     All,
@@ -143,7 +143,8 @@ pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Found) {
 /// What `check` renders. Every page's shortcodes and glossary notes are
 /// rendered, since their errors belong to the content; whole pages only for a
 /// sample that tries every template: one page of each index template (see
-/// [`Indexes::Sample`]) and the first page of each section, plus the pages
+/// [`Indexes::Sample`]), the first page of each shape (see [`pages::shape`])
+/// and of each distinct shortcode call, plus the pages
 /// those link to with a `#fragment`, rendered only so the output check can see
 /// their ids. The site was parsed without body HTML; the sampled pages are
 /// parsed again with it. Each page not rendered gets an empty placeholder, so
@@ -160,13 +161,16 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
         }
     };
     let pages = site.pages();
-    let mut sample: Vec<usize> = [Section::Article, Section::Glossary, Section::Page]
-        .iter()
-        .filter_map(|&section| pages.iter().position(|p| p.section == section))
+    // The first page of each shape: every branch a template takes on what it
+    // knows of a page besides its words (see [`pages::shape`]).
+    let mut shapes = HashSet::new();
+    let mut sample: Vec<usize> = (0..pages.len())
+        .filter(|&i| shapes.insert(pages::shape(&site, i)))
         .collect();
     // A shortcode's output depends only on its call: the first page of each
     // distinct call is rendered and checked whole, so a link a shortcode
     // writes is found by `check` as by `build`, at the cost of a few pages.
+    let sampled: HashSet<usize> = sample.iter().copied().collect();
     let mut calls = HashSet::new();
     for (i, page) in pages.iter().enumerate() {
         let new = page
@@ -175,7 +179,7 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
             .iter()
             .filter(|c| calls.insert(c.key()))
             .count();
-        if new > 0 && !sample.contains(&i) {
+        if new > 0 && !sampled.contains(&i) {
             sample.push(i);
         }
     }

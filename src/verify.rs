@@ -20,6 +20,7 @@ mod report;
 mod scan;
 #[cfg(test)]
 mod tests;
+mod written;
 
 use std::collections::HashSet;
 
@@ -49,6 +50,11 @@ pub trait Templates {
     fn writes(&self, _text: &str) -> Option<(String, Range<usize>)> {
         None
     }
+    /// Where the content of output `page` first calls the shortcode `name`:
+    /// the source file and line.
+    fn call(&self, _page: &str, _name: &str) -> Option<(String, usize)> {
+        None
+    }
 }
 
 impl<F: Fn(&str) -> String> Templates for F {
@@ -66,10 +72,29 @@ impl Templates for Sources {
         if text.is_empty() {
             return None;
         }
-        self.templates.iter().find_map(|file| {
+        let literal = self.templates.iter().find_map(|file| {
             let at = memchr::memmem::find(file.text.as_bytes(), text.as_bytes())?;
             Some((file.path.clone(), at..at + text.len()))
+        });
+        // Else the attribute whose expression built it.
+        literal.or_else(|| {
+            let found = self.templates.iter().filter_map(|file| {
+                written::find(&file.text, text).map(|(span, score)| (&file.path, span, score))
+            });
+            // The first of the best, in name order.
+            let (path, span, _) = found.rev().max_by_key(|(_, _, score)| *score)?;
+            Some((path.clone(), span))
         })
+    }
+
+    fn call(&self, page: &str, name: &str) -> Option<(String, usize)> {
+        let file = (self.content.iter()).find(|f| crate::url::output_of_source(&f.path) == page)?;
+        let text = &file.text;
+        let at = memchr::memmem::find_iter(text.as_bytes(), b"{{").find(|&at| {
+            crate::parse::shortcode::parse_call(text, at).is_ok_and(|call| call.name == name)
+        })?;
+        let line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count();
+        Some((file.path.clone(), line))
     }
 }
 

@@ -2,7 +2,7 @@
 //! topic's page, 404, the search page (if the theme has one), and the
 //! machine files (sitemap, robots.txt, feed).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -17,7 +17,7 @@ use crate::url;
 
 use super::compact;
 use super::errors::template_diagnostic;
-use super::pages::{Renderer, card_fields, map};
+use super::pages::{MANY, Renderer, card_fields, map};
 
 /// The template of the search page, optional: see [`crate::search`].
 pub(super) const SEARCH_TEMPLATE: &str = "search.html";
@@ -25,10 +25,20 @@ pub(super) const SEARCH_TEMPLATE: &str = "search.html";
 /// The files for search engines and feed readers, made without templates.
 pub(super) use crate::url::MACHINE_FILES;
 
+/// A topic as its page and the index pages show it.
+struct Topic {
+    slug: String,
+    name: String,
+    /// How many articles it has.
+    articles: usize,
+    /// Its name, slug, URL and article cards, for the templates.
+    value: Value,
+}
+
 impl<'a> Renderer<'a> {
-    /// Home, glossary index, topic pages and the 404 page.
-    /// The index pages; unless `all`, only the first topic page is rendered
-    /// and the others are empty placeholders.
+    /// Home, glossary index, topic pages and the 404 page; unless `all`,
+    /// only one topic page of each length is rendered and the others are
+    /// empty placeholders.
     pub(super) fn indexes(&self, all: bool) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
         let pages = self.site.pages();
         let of = |section: Section| -> Vec<usize> {
@@ -52,7 +62,7 @@ impl<'a> Renderer<'a> {
             "topics",
             topic_values
                 .iter()
-                .map(|(_, _, v)| v.clone())
+                .map(|topic| topic.value.clone())
                 .collect::<Vec<_>>()
                 .into(),
         );
@@ -137,14 +147,17 @@ impl<'a> Renderer<'a> {
                 ),
             ));
         }
+        // Unless `all`, one topic page of each length: the branches
+        // `topic.html` can take on what it knows besides the words.
+        let mut lengths = HashSet::new();
         let mut placeholders = Vec::new();
-        for (n, (slug, name, topic)) in topic_values.into_iter().enumerate() {
-            let path = format!("topics/{slug}/index.html");
-            if n > 0 && !all {
+        for topic in topic_values {
+            let path = format!("topics/{}/index.html", topic.slug);
+            if !all && !lengths.insert(topic.articles.min(MANY)) {
                 placeholders.push((path, Ok(Vec::new())));
                 continue;
             }
-            let context = self.topic_context(&base, &slug, &name, topic);
+            let context = self.topic_context(&base, &topic.slug, &topic.name, topic.value);
             out.push((path, ("topic.html", context)));
         }
         let mut rendered: Vec<_> = out
@@ -160,7 +173,7 @@ impl<'a> Renderer<'a> {
 
     /// Each article's card, and each topic with its name, slug, URL and the
     /// cards of its articles: `(slug, name, value)` in the site's topic order.
-    fn article_cards(&self, articles: &[usize]) -> (Vec<Value>, Vec<(String, String, Value)>) {
+    fn article_cards(&self, articles: &[usize]) -> (Vec<Value>, Vec<Topic>) {
         let pages = self.site.pages();
         // Topics are matched by slug and named by `resolve` (see
         // `resolve::Topics`). A site has a few topics and many articles: each
@@ -193,17 +206,23 @@ impl<'a> Renderer<'a> {
                 lists.entry(slug).or_default().push(card.clone());
             }
         }
-        let topic_values: Vec<(String, String, Value)> = site_topics
+        let topic_values: Vec<Topic> = site_topics
             .iter()
             .map(|(slug, name)| {
                 let list = lists.remove(slug).unwrap_or_default();
+                let articles = list.len();
                 let value = map([
                     ("name", name.into()),
                     ("slug", slug.into()),
                     ("url", self.topic_url(slug).into()),
                     ("articles", list.into()),
                 ]);
-                (slug.to_string(), name.to_string(), value)
+                Topic {
+                    slug: slug.to_string(),
+                    name: name.to_string(),
+                    articles,
+                    value,
+                }
             })
             .collect();
         (cards, topic_values)

@@ -207,14 +207,7 @@ impl<'a> Renderer<'a> {
 
     /// Everything a page template knows about its page.
     fn page_value(&self, i: usize, page: &Page) -> Value {
-        let pages = self.site.pages();
-        // Related articles: the articles this one links to, then those linking here.
-        let mut related: Vec<usize> = Vec::new();
-        for &j in self.site.outlinks[i].iter().chain(&self.site.backlinks[i]) {
-            if pages[j].section == Section::Article && j != i && !related.contains(&j) {
-                related.push(j);
-            }
-        }
+        let related = related(self.site, i);
         let toc: Vec<Value> = page
             .body
             .headings
@@ -271,4 +264,62 @@ impl<'a> Renderer<'a> {
             ("aliases", aliases.into()),
         ])
     }
+}
+
+/// Related articles of page `i`: the articles it links to, then those linking here.
+fn related(site: &Site, i: usize) -> Vec<usize> {
+    let pages = site.pages();
+    let mut related: Vec<usize> = Vec::new();
+    for &j in site.outlinks[i].iter().chain(&site.backlinks[i]) {
+        if pages[j].section == Section::Article && j != i && !related.contains(&j) {
+            related.push(j);
+        }
+    }
+    related
+}
+
+/// Counts from this one up look alike to a template (`length > 3` and the like).
+pub(super) const MANY: usize = 6;
+
+/// What a page template can branch on besides the page's words: its kind,
+/// whether it is a draft, in a menu or named like the site, and how many items
+/// each of its lists has, up to [`MANY`]. Two pages of one shape take the
+/// same branches of a template that tests only these, so `check` renders one
+/// page of each shape and finds a link a template writes only for some pages
+/// (`{% if page.toc | length > 3 %}`), as `build` does.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub(crate) struct Shape([u8; 13]);
+
+pub(crate) fn shape(site: &Site, i: usize) -> Shape {
+    let page = &site.pages()[i];
+    let count = |n: usize| n.min(MANY) as u8;
+    let path = url::of_source(&page.path, "");
+    let in_menu = |items: &[MenuItem]| u8::from(items.iter().any(|item| item.path == path));
+    let (mut references, mut dated, mut reviews, mut topics, mut aliases) = (0, 0, 0, 0, 0);
+    match &page.meta {
+        Meta::Article(m) => {
+            references = m.references.len();
+            dated = m.references.iter().filter(|r| r.year.is_some()).count();
+            reviews = usize::from(m.review_due.is_some());
+            topics = site.topics.of(page).len();
+        }
+        Meta::Glossary(m) => aliases = m.aliases.len(),
+        Meta::Page(_) => {}
+    }
+    let toc = page.body.headings.iter().filter(|h| h.level == 2).count();
+    Shape([
+        page.section as u8,
+        u8::from(page.meta.draft()),
+        u8::from(page.meta.title() == site.parsed.config.title),
+        in_menu(&site.menus.main),
+        in_menu(&site.menus.footer),
+        count(toc),
+        count(site.backlinks[i].len()),
+        count(related(site, i).len()),
+        count(topics),
+        count(references),
+        count(dated),
+        count(reviews),
+        count(aliases),
+    ])
 }

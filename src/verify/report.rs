@@ -8,7 +8,7 @@ use std::collections::btree_map::Entry;
 use super::TemplateFile;
 use super::index::Index;
 use super::scan::Scans;
-use crate::diagnostic::{Code, Diagnostic, Severity, closest};
+use crate::diagnostic::{Code, Diagnostic, Severity, and_others, closest};
 
 /// One problem on one page, before repeats across pages are collapsed.
 pub(super) struct Problem {
@@ -94,11 +94,7 @@ pub(super) fn collapse<'a>(
         .map(|s| {
             let page = site.path(s.page);
             if let Hint::Template(advice) = &s.problem.hint {
-                let pages = if s.pages > 1 {
-                    format!(" and {} other pages", s.pages - 1)
-                } else {
-                    String::new()
-                };
+                let pages = and_others(s.pages);
                 let file = template_file.file(crate::render::template_of(page));
                 let message = format!("{} (on {page}{pages})", s.problem.message);
                 return Diagnostic {
@@ -118,11 +114,14 @@ pub(super) fn collapse<'a>(
                     })
                 })
                 .unwrap_or_else(|| (template_file.file(crate::render::template_of(page)), 0..0));
-            let others = match s.pages {
-                1 => String::new(),
-                n => format!(" and {} other pages", n - 1),
-            };
-            let message = format!("{} (on {page}{others})", s.problem.message);
+            let others = and_others(s.pages);
+            // A shortcode's link: the call that put it on the page, too.
+            let call = shortcode_name(&file)
+                .and_then(|name| template_file.call(page, name))
+                .map_or_else(String::new, |(source, line)| {
+                    format!(", by the call on {source} line {line}")
+                });
+            let message = format!("{} (on {page}{others}{call})", s.problem.message);
             let origin = ORIGIN;
             let hint = match &s.problem.hint {
                 Hint::Url(wanted) => match closest(wanted, urls.iter().map(String::as_str)) {
@@ -161,4 +160,11 @@ pub(super) fn collapse<'a>(
 /// `{{ base_path }}`: `/sub/about/` → `about/`.
 fn without_base<'a>(url: &'a str, base_path: &str) -> Option<&'a str> {
     url.strip_prefix(base_path).filter(|rest| !rest.is_empty())
+}
+
+/// The shortcode a template file renders, if it is one:
+/// `templates/shortcodes/chart.html` renders `chart`.
+fn shortcode_name(file: &str) -> Option<&str> {
+    let (_, name) = file.rsplit_once("/shortcodes/")?;
+    name.strip_suffix(".html")
 }

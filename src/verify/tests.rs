@@ -265,7 +265,7 @@ fn duplicate_ids_are_reported_once_per_id() {
     );
     let on_both = site("<h2 id=main>a</h2>", "<h2 id=main>a</h2>");
     assert_eq!(on_both.len(), 1);
-    assert!(on_both[0].contains("and 1 other pages)"), "{on_both:?}");
+    assert!(on_both[0].contains("and 1 other page)"), "{on_both:?}");
 }
 
 #[test]
@@ -472,25 +472,25 @@ fn template_accessibility_problems_name_the_template() {
         found,
         [
             format!(
-                "{t}: the page's <html> element has no lang (on articles/a/index.html and 1 other pages)"
+                "{t}: the page's <html> element has no lang (on articles/a/index.html and 1 other page)"
             ),
             format!(
-                "{t}: the page has 2 h1 headings instead of one (on articles/a/index.html and 1 other pages)"
+                "{t}: the page has 2 h1 headings instead of one (on articles/a/index.html and 1 other page)"
             ),
             format!(
-                "{t}: a heading jumps from h2 to h4 (on articles/a/index.html and 1 other pages)"
+                "{t}: a heading jumps from h2 to h4 (on articles/a/index.html and 1 other page)"
             ),
             format!(
-                "{t}: 2 image(s) have no alt attribute (on articles/a/index.html and 1 other pages)"
+                "{t}: 2 image(s) have no alt attribute (on articles/a/index.html and 1 other page)"
             ),
             format!(
-                "{t}: 1 table(s) have no header cells (on articles/a/index.html and 1 other pages)"
+                "{t}: 1 table(s) have no header cells (on articles/a/index.html and 1 other page)"
             ),
             format!(
-                "{t}: the link text `click here` does not say where the link goes (on articles/a/index.html and 1 other pages)"
+                "{t}: the link text `click here` does not say where the link goes (on articles/a/index.html and 1 other page)"
             ),
             format!(
-                "{t}: a link has no text and no aria-label (on articles/a/index.html and 1 other pages)"
+                "{t}: a link has no text and no aria-label (on articles/a/index.html and 1 other page)"
             ),
         ]
     );

@@ -129,7 +129,7 @@ fn template_render_error_names_the_template_and_page() {
     run.failure();
     assert!(
         run.stderr
-            .contains("while rendering articles/a/index.html and 1 other pages"),
+            .contains("while rendering articles/a/index.html and 1 other page"),
         "{}",
         run.stderr
     );
@@ -195,6 +195,70 @@ Ho.
 }
 
 #[test]
+fn check_renders_each_branch_a_template_takes_on_a_pages_shape() {
+    // Only the last article has the four sections that make the template
+    // write its broken link; the last glossary entry alone has an alias.
+    let sections = "## One\n\nA.\n\n## Two\n\nB.\n\n## Three\n\nC.\n\n## Four\n\nD.\n";
+    let site = Site::new(&format!(
+        "//- articles/a.md\n{ARTICLE}\nHi.\n\
+         //- articles/m.md\n{ARTICLE}\nHo.\n\
+         //- articles/z.md\n{ARTICLE}\n{sections}\
+         //- glossary/a.md\n+++\nterm = \"A\"\nsummary = \"S.\"\n+++\n\nText.\n\
+         //- glossary/b.md\n+++\nterm = \"B\"\nsummary = \"S.\"\naliases = [\"Bee\"]\n+++\n\nText.\n"
+    ));
+    site.run(&["check"]).success();
+    let article = built_in("templates/article.html").replace(
+        "{% block main %}",
+        "{% block main %}{% if page.toc | length > 3 %}<a href=\"/nowhere/\">x</a>{% endif %}",
+    );
+    site.write("templates/article.html", &article);
+    // `run` compares check with build: both find it, on the template's line.
+    let run = site.run(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("(on articles/z/index.html)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> templates/article.html:"),
+        "{}",
+        run.stderr
+    );
+    site.remove("templates/article.html");
+    let entry = built_in("templates/glossary-entry.html").replace(
+        "{% block main %}",
+        "{% block main %}{% if page.aliases | length > 0 %}<a href=\"/also/\">x</a>{% endif %}",
+    );
+    site.write("templates/glossary-entry.html", &entry);
+    let run = site.run(&["check"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("(on glossary/b/index.html)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_link_a_template_builds_from_an_expression_is_reported_on_its_line() {
+    let site = Site::new(&format!("//- articles/a.md\n{ARTICLE}\nHi.\n"));
+    let template = built_in("templates/article.html").replace(
+        "{% block main %}",
+        "{% block main %}\n<a href=\"/print/{{ page.slug }}/\">Print</a>",
+    );
+    site.write("templates/article.html", &template);
+    let (check, _) = site.fail_alike(&[]);
+    // Line 3 holds `{% block main %}`; the link is on the next line.
+    assert!(
+        check.stderr.contains(" --> templates/article.html:4:10\n"),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("`/print/a/`"), "{}", check.stderr);
+}
+
+#[test]
 fn check_renders_one_page_of_each_index_template() {
     // Two topics: check renders the first topic page, build renders both.
     let site = Site::new(&format!(
@@ -224,7 +288,7 @@ Ho.
     run.failure();
     assert!(
         run.stderr
-            .contains("(on topics/bones/index.html and 1 other pages)"),
+            .contains("(on topics/bones/index.html and 1 other page)"),
         "{}",
         run.stderr
     );

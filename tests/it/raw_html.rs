@@ -91,7 +91,9 @@ fn a_link_a_shortcode_writes_is_reported_on_the_shortcode_template() {
         build.stderr
     );
     assert!(
-        build.stderr.contains("(on articles/a/index.html)"),
+        build
+            .stderr
+            .contains("(on articles/a/index.html, by the call on articles/a.md line 9)"),
         "{}",
         build.stderr
     );
@@ -107,8 +109,11 @@ fn a_shortcode_link_on_a_page_outside_checks_sample_fails_check_too() {
          //- templates/shortcodes/go.html\n<a href=\"/nope/\">the nope page</a>\n"
     ));
     let (check, _) = site.fail_alike(&[]);
+    // The shortcode's line, and the call that put the link on the page.
     assert!(
-        check.stderr.contains("(on articles/z/index.html)"),
+        check.stderr.contains(
+            "(on articles/z/index.html, by the call on articles/z.md line 9)\n --> templates/shortcodes/go.html:1:10"
+        ),
         "{}",
         check.stderr
     );

@@ -60,6 +60,10 @@ impl Site {
         write(&self.path().join(path), text);
     }
 
+    pub fn remove(&self, path: &str) {
+        std::fs::remove_file(self.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+
     pub fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
@@ -334,18 +338,26 @@ fn diagnostics_text(stderr: &str) -> String {
         .join("\n")
 }
 
-/// `l` without ` and N other pages` (before a `)`) and ` (on N pages)`.
+/// `l` without ` and N other page(s)` and ` (on N pages)`: `check` renders a
+/// sample, so it counts the pages a template's problem is on from fewer.
 fn without_page_counts(l: &str) -> String {
     let mut out = l.to_string();
-    for (open, close, keep) in [(" and ", " other pages)", ")"), (" (on ", " pages)", "")] {
-        while let Some(start) = out.find(open) {
+    for (open, closes) in [
+        (" and ", &[" other pages", " other page"][..]),
+        (" (on ", &[" pages)"]),
+    ] {
+        let mut from = 0;
+        while let Some(found) = out[from..].find(open) {
+            let start = from + found;
             let rest = &out[start + open.len()..];
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 || !rest[digits..].starts_with(close) {
-                break;
+            match closes.iter().find(|c| rest[digits..].starts_with(**c)) {
+                Some(close) if digits > 0 => {
+                    let end = start + open.len() + digits + close.len();
+                    out.replace_range(start..end, "");
+                }
+                _ => from = start + open.len(),
             }
-            let end = start + open.len() + digits + close.len();
-            out.replace_range(start..end, keep);
         }
     }
     out
