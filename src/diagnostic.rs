@@ -279,6 +279,16 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .map(|(_, _, c)| c)
 }
 
+/// ` and N other pages` after the first page a problem is on, `pages` in all;
+/// empty for one page.
+pub fn and_others(pages: usize) -> String {
+    match pages {
+        0 | 1 => String::new(),
+        2 => " and 1 other page".to_string(),
+        n => format!(" and {} other pages", n - 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,15 +312,5 @@ mod tests {
             Some("calcium-and-vitamin-d.md")
         );
         assert_eq!(closest("zzz", pages), None);
-    }
-}
-
-/// ` and N other pages` after the first page a problem is on, `pages` in all;
-/// empty for one page.
-pub fn and_others(pages: usize) -> String {
-    match pages {
-        0 | 1 => String::new(),
-        2 => " and 1 other page".to_string(),
-        n => format!(" and {} other pages", n - 1),
     }
 }
