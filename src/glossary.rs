@@ -26,21 +26,34 @@ pub fn fold(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        for c in word.nfd().filter(|&c| !is_combining_mark(c)) {
-            match c {
-                'ø' | 'Ø' => out.push('o'),
-                'æ' | 'Æ' => out.push_str("ae"),
-                'œ' | 'Œ' => out.push_str("oe"),
-                'ß' | 'ẞ' => out.push_str("ss"),
-                'ł' | 'Ł' => out.push('l'),
-                'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-                'þ' | 'Þ' => out.push_str("th"),
-                'ı' => out.push('i'),
-                c => out.extend(c.to_lowercase()),
-            }
+        for c in word.chars() {
+            fold_char(c, |c| out.push(c));
         }
     }
     out
+}
+
+/// One character of [`fold`]: what it becomes, which may be nothing (a
+/// combining mark) or several characters (`æ` → `ae`). Folding a text
+/// character by character gives what folding it whole does, since its
+/// combining marks are dropped, not reordered.
+pub fn fold_char(c: char, mut push: impl FnMut(char)) {
+    if c.is_ascii() {
+        return push(c.to_ascii_lowercase());
+    }
+    for c in std::iter::once(c).nfd().filter(|&c| !is_combining_mark(c)) {
+        match c {
+            'ø' | 'Ø' => push('o'),
+            'æ' | 'Æ' => "ae".chars().for_each(&mut push),
+            'œ' | 'Œ' => "oe".chars().for_each(&mut push),
+            'ß' | 'ẞ' => "ss".chars().for_each(&mut push),
+            'ł' | 'Ł' => push('l'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => push('d'),
+            'þ' | 'Þ' => "th".chars().for_each(&mut push),
+            'ı' => push('i'),
+            c => c.to_lowercase().for_each(&mut push),
+        }
+    }
 }
 
 /// The section of the A–Z a word is filed under, from its folded text.

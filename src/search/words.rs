@@ -17,24 +17,21 @@ use crate::glossary;
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let mut f = |word: &str| f(&stem(word));
     let mut word = String::new();
-    // Most text is ASCII, and folding ASCII is lower-casing it.
-    if text.is_ascii() {
-        for b in text.bytes() {
-            if b.is_ascii_alphanumeric() {
-                word.push(char::from(b.to_ascii_lowercase()));
-            } else if !word.is_empty() {
-                f(&word);
-                word.clear();
-            }
+    // Character by character: most text is ASCII, where folding is
+    // lower-casing, and the rest (curly quotes, dashes) is mostly not words.
+    let mut add = |c: char, word: &mut String| {
+        if c.is_alphabetic() || c.is_numeric() {
+            word.push(c);
+        } else if !word.is_empty() {
+            f(word);
+            word.clear();
         }
-    } else {
-        for c in glossary::fold(text).chars() {
-            if c.is_alphabetic() || c.is_numeric() {
-                word.push(c);
-            } else if !word.is_empty() {
-                f(&word);
-                word.clear();
-            }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            add(c.to_ascii_lowercase(), &mut word);
+        } else {
+            glossary::fold_char(c, |c| add(c, &mut word));
         }
     }
     if !word.is_empty() {
