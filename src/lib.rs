@@ -64,6 +64,9 @@ impl Options {
 pub struct Compiled {
     pub outputs: Option<Outputs>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The pages as the search index reads them, read in the output
+    /// check's pass: empty unless every page was rendered and checked.
+    pub search: search::Pages,
 }
 
 impl Compiled {
@@ -145,6 +148,7 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
         return Compiled {
             outputs: None,
             diagnostics,
+            search: Vec::new(),
         };
     };
     let policy = publishing::Policy::new(&site.parsed.config, options.today());
@@ -166,8 +170,15 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
     };
     problems.replace(found);
     let template_file = sources;
+    let mut search = Vec::new();
     let (diagnostics, ok) = conclude(problems.diagnostics(), options.strict, || match &rendered {
-        None => verify::verify(&outputs, &base_path, template_file),
+        None => {
+            let reader = search::Reader::of(&outputs);
+            let (found, read) =
+                verify::verify_reading(&outputs, &base_path, template_file, &reader);
+            search = read;
+            found
+        }
         Some(rendered) => verify::verify_pages(
             &verify::Index::new(&outputs),
             &outputs,
@@ -180,6 +191,7 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
     Compiled {
         outputs: ok.then_some(outputs),
         diagnostics,
+        search,
     }
 }
 
@@ -264,7 +276,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     if let Some(outputs) = &mut compiled.outputs
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
-        search::add_index(outputs);
+        search::add_index(outputs, &compiled.search);
     }
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

@@ -29,6 +29,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::render::{self, Outputs};
+use crate::verify::{self, Reader as _};
 
 /// The search page's output path.
 pub const PAGE: &str = "search/index.html";
@@ -44,37 +45,85 @@ pub const GROUP: usize = 8;
 /// whose pages alone are more has a chunk of its own.
 const CHUNK_BYTES: usize = 24 * 1024;
 
-/// Adds the search index to a built site that has a search page.
-pub fn add_index(outputs: &mut Outputs) {
-    let files = index_files(outputs);
-    outputs.files.extend(files);
+/// The pages of a site as the index reads them, by output path.
+pub type Pages = Vec<(String, extract::Page)>;
+
+/// Adds the search index to a built site that has a search page, made from
+/// its `pages` as the output check's pass read them (see [`Reader`]).
+pub fn add_index(outputs: &mut Outputs, pages: &Pages) {
+    if outputs.files.contains_key(PAGE) {
+        outputs.files.extend(files_of(pages));
+    }
 }
 
 /// The files of the search index of `outputs`, by output path: none for a
-/// site without a search page.
+/// site without a search page. Reads every page: for `serve`, whose rebuilds
+/// check only the pages they render.
 pub fn index_files(outputs: &Outputs) -> BTreeMap<String, Vec<u8>> {
     if !outputs.files.contains_key(PAGE) {
         return BTreeMap::new();
     }
-    let html: Vec<(&String, &Vec<u8>)> = outputs
+    let reader = Reader::of(outputs);
+    let pages: Pages = outputs
         .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html") && path.as_str() != PAGE)
-        .collect();
-    let pages: Vec<(&str, extract::Page)> = html
         .par_iter()
         .filter_map(|(path, bytes)| {
             let html = std::str::from_utf8(bytes).ok()?;
-            // An article or glossary entry from a template made before
-            // search is read from its `<main>`.
-            let main = matches!(
-                render::template_of(path),
-                "article.html" | "glossary-entry.html"
-            );
-            Some((path.as_str(), extract::page(html, main)?))
+            let mut page = reader.page(path, html)?;
+            verify::tokens(html, |token| page.token(&token));
+            Some((path.clone(), page.finish()?))
         })
         .collect();
+    files_of(&pages)
+}
 
+/// What the index reads of each page, beside the output check
+/// ([`verify::Reader`]): the main content of every HTML page but the search
+/// page, on a site that has a search page.
+pub struct Reader {
+    enabled: bool,
+}
+
+impl Reader {
+    pub fn of(outputs: &Outputs) -> Reader {
+        Reader {
+            enabled: outputs.files.contains_key(PAGE),
+        }
+    }
+}
+
+impl verify::Reader for Reader {
+    type Out = extract::Page;
+    type Page<'a> = extract::Reader<'a>;
+
+    fn page<'a>(&self, path: &str, html: &'a str) -> Option<extract::Reader<'a>> {
+        if !self.enabled || !path.ends_with(".html") || path == PAGE {
+            return None;
+        }
+        // An article or glossary entry from a template made before search
+        // is read from its `<main>`.
+        let main = matches!(
+            render::template_of(path),
+            "article.html" | "glossary-entry.html"
+        );
+        extract::Reader::new(html, main)
+    }
+}
+
+impl<'a> verify::ReadPage<'a> for extract::Reader<'a> {
+    type Out = extract::Page;
+
+    fn token(&mut self, token: &verify::Token<'a, '_>) {
+        extract::Reader::token(self, token);
+    }
+
+    fn finish(self) -> Option<extract::Page> {
+        extract::Reader::finish(self)
+    }
+}
+
+/// The index's files for `pages`, in path order.
+fn files_of(pages: &[(String, extract::Page)]) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let groups: Vec<String> = pages
         .chunks(GROUP)
@@ -142,7 +191,7 @@ pub fn index_files(outputs: &Outputs) -> BTreeMap<String, Vec<u8>> {
 
 /// Each word of `pages`, in sorted order, with the pages that hold it (by
 /// number, ascending) and its weight on each.
-fn postings<'p>(pages: &'p [(&str, extract::Page)]) -> Vec<(&'p str, Vec<(u32, u32)>)> {
+fn postings(pages: &[(String, extract::Page)]) -> Vec<(&str, Vec<(u32, u32)>)> {
     let mut words: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
     for (n, (_, page)) in pages.iter().enumerate() {
         for (word, weight) in &page.words {

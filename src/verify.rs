@@ -34,7 +34,7 @@ use crate::load::Sources;
 use crate::render::Outputs;
 use links::{Resolved, check_page, resolve};
 use report::{Problem, collapse};
-use scan::{Scan, scan};
+use scan::{Scan, scan_with};
 
 /// The tokenizer, for the search index, which reads the same pages.
 pub(crate) use html::{Attr, Token, attribute, tokens};
@@ -101,26 +101,76 @@ impl Templates for Sources {
 /// The theme, for naming the template a problem comes from.
 pub type TemplateFile<'a> = &'a dyn Templates;
 
+/// A second reader of the pages the output check tokenizes, so a page is
+/// tokenized once for both: the search index's.
+pub(crate) trait Reader: Sync {
+    type Out: Send;
+    type Page<'a>: ReadPage<'a, Out = Self::Out>;
+    /// The reader of page `path`, if it reads that page.
+    fn page<'a>(&self, path: &str, html: &'a str) -> Option<Self::Page<'a>>;
+}
+
+/// A [`Reader`] on one page.
+pub(crate) trait ReadPage<'a> {
+    type Out;
+    fn token(&mut self, token: &Token<'a, '_>);
+    fn finish(self) -> Option<Self::Out>;
+}
+
+/// No second reader.
+struct Alone;
+
+impl Reader for Alone {
+    type Out = ();
+    type Page<'a> = std::convert::Infallible;
+    fn page<'a>(&self, _: &str, _: &'a str) -> Option<Self::Page<'a>> {
+        None
+    }
+}
+
+impl ReadPage<'_> for std::convert::Infallible {
+    type Out = ();
+    fn token(&mut self, _: &Token) {}
+    fn finish(self) -> Option<()> {
+        None
+    }
+}
+
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
 pub fn verify(outputs: &Outputs, base_path: &str, template_file: TemplateFile) -> Vec<Diagnostic> {
+    verify_reading(outputs, base_path, template_file, &Alone).0
+}
+
+/// [`verify`], with `reader` reading every page in the same pass: returns
+/// also what it read, by output path, in path order.
+pub(crate) fn verify_reading<R: Reader>(
+    outputs: &Outputs,
+    base_path: &str,
+    template_file: TemplateFile,
+    reader: &R,
+) -> (Vec<Diagnostic>, Vec<(String, R::Out)>) {
     let site = Index::new(outputs);
     // A new index numbers the paths in order, so slot `i` is `outputs`' `i`th file.
-    let scans: Vec<Scan> = outputs
+    let (scans, read): (Vec<Scan>, Vec<Option<R::Out>>) = outputs
         .files
         .par_iter()
         .map(|(path, bytes)| {
             if is_html(path) {
-                scan_page(path, bytes, outputs)
+                scan_reading(path, bytes, outputs, reader)
             } else {
-                Scan::default()
+                (Scan::default(), None)
             }
         })
-        .collect();
+        .unzip();
     let problems: Vec<(usize, Vec<Problem>)> = (0..scans.len())
         .into_par_iter()
         .map(|page| (page, check_page(page, &site, &scans, base_path)))
         .collect();
-    collapse(problems, &site, &scans, base_path, template_file)
+    let diagnostics = collapse(problems, &site, &scans, base_path, template_file);
+    let read = (outputs.files.keys().zip(read))
+        .filter_map(|(path, out)| Some((path.clone(), out?)))
+        .collect();
+    (diagnostics, read)
 }
 
 /// Checks only the outputs in `pages`, on a site whose outputs are `base`
@@ -188,13 +238,31 @@ pub fn verify_pages<'a>(
 /// Scans page `path` of `outputs`, without the link faults its content
 /// check reported on their source lines already.
 fn scan_page<'a>(path: &str, bytes: &'a [u8], outputs: &Outputs) -> Scan<'a> {
-    let mut scan = scan(bytes);
+    scan_reading(path, bytes, outputs, &Alone).0
+}
+
+/// [`scan_page`], with `reader` reading the page too.
+fn scan_reading<'a, R: Reader>(
+    path: &str,
+    bytes: &'a [u8],
+    outputs: &Outputs,
+    reader: &R,
+) -> (Scan<'a>, Option<R::Out>) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return (Scan::default(), None);
+    };
+    let mut page = reader.page(path, text);
+    let mut scan = scan_with(text, |token| {
+        if let Some(page) = &mut page {
+            page.token(token);
+        }
+    });
     let reported = outputs
         .reported
         .as_ref()
         .map(|by_page| by_page.get(path).map_or(&[][..], Vec::as_slice));
     scan.audit.forget(reported);
-    scan
+    (scan, page.and_then(ReadPage::finish))
 }
 
 fn is_html(path: &str) -> bool {

@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::verify::{Attr, Token, attribute, tokens, unescape};
+use crate::verify::{Attr, Token, attribute, unescape};
 
 use super::words::words;
 
@@ -68,124 +68,162 @@ struct State {
 /// The page `html` as the index keeps it, or `None` if it has no main
 /// content to index: no `data-search-body`, and no `<main>` when `main` says
 /// to read one.
+#[cfg(test)]
 pub fn page(html: &str, main: bool) -> Option<Page> {
-    let marked = html.contains("data-search-body");
-    if !marked && !main {
-        return None;
+    let mut reader = Reader::new(html, main)?;
+    crate::verify::tokens(html, |token| reader.token(&token));
+    reader.finish()
+}
+
+/// Reads one page token by token, so the output check's pass over the page
+/// can feed it too (see [`crate::verify::Reader`]).
+pub struct Reader<'a> {
+    /// Whether the page marks its main content; if not, `<main>` is read.
+    marked: bool,
+    page: Page,
+    found: bool,
+    stack: Vec<Open<'a>>,
+    text: String,
+    h1: Option<String>,
+    in_h1: bool,
+    /// Without an `h1` in the content, the title `og:title` gives.
+    og_title: String,
+}
+
+/// The state outside every element.
+const OUTSIDE: State = State {
+    indexed: false,
+    ignored: false,
+    weight: 1,
+};
+
+impl<'a> Reader<'a> {
+    /// A reader of `html`, or `None` if it has nothing to index: no
+    /// `data-search-body`, and not a page whose `<main>` is read (`main`).
+    pub fn new(html: &str, main: bool) -> Option<Reader<'a>> {
+        let marked = memchr::memmem::find(html.as_bytes(), b"data-search-body").is_some();
+        (marked || main).then(|| Reader {
+            marked,
+            page: Page::default(),
+            found: false,
+            stack: Vec::new(),
+            text: String::new(),
+            h1: None,
+            in_h1: false,
+            og_title: String::new(),
+        })
     }
-    let body = |lower: &str, attrs: &[Attr]| match marked {
-        true => attribute(attrs, "data-search-body").is_some(),
-        false => lower == "main",
-    };
-    let mut page = Page::default();
-    let mut found = false;
-    let mut stack: Vec<Open> = Vec::new();
-    let outside = State {
-        indexed: false,
-        ignored: false,
-        weight: 1,
-    };
-    let mut text = String::new();
-    let mut h1: Option<String> = None;
-    let mut in_h1 = false;
-    // Without an `h1` in the content, the title `og:title` gives.
-    let mut og_title = String::new();
-    tokens(html, |token| match token {
-        Token::Start {
-            name, lower, attrs, ..
-        } => {
-            let parent = stack.last().map_or(outside, |o| o.state);
-            if lower == "meta" && attribute(attrs, "name") == Some("description") {
-                page.description = collapse(&unescape(attribute(attrs, "content").unwrap_or("")));
-            }
-            if lower == "meta" && attribute(attrs, "property") == Some("og:title") {
-                og_title = collapse(&unescape(attribute(attrs, "content").unwrap_or("")));
-            }
-            if VOID.contains(&lower) {
-                return;
-            }
-            let mut state = parent;
-            if !parent.indexed && body(lower, attrs) {
-                state.indexed = true;
-                found = true;
-                page.kind = attribute(attrs, "data-search-kind")
-                    .unwrap_or("")
-                    .to_string();
-            }
-            if attribute(attrs, "data-search-ignore").is_some() {
-                state.ignored = true;
-            }
-            let heading = match lower {
-                "h1" => Some(7),
-                "h2" => Some(6),
-                "h3" => Some(5),
-                "h4" => Some(4),
-                "h5" => Some(3),
-                "h6" => Some(2),
-                _ => None,
-            };
-            let weight = attribute(attrs, "data-search-weight").and_then(|w| w.trim().parse().ok());
-            if let Some(w) = weight.or(heading) {
-                state.weight = w;
-            }
-            let marked = state != parent;
-            if marked || !INLINE.contains(&lower) {
-                flush(&mut text, parent, &mut page);
-            }
-            if lower == "h1" && state.indexed && !state.ignored && h1.is_none() {
-                in_h1 = true;
-                h1 = Some(String::new());
-            }
-            stack.push(Open {
-                name,
-                state,
-                marked,
-            });
-        }
-        Token::End { name } => {
-            let Some(at) = stack
-                .iter()
-                .rposition(|o| o.name.eq_ignore_ascii_case(name))
-            else {
-                return;
-            };
-            let inline = INLINE.iter().any(|i| i.eq_ignore_ascii_case(name));
-            if stack[at..].iter().any(|o| o.marked) || !inline {
-                flush(
-                    &mut text,
-                    stack.last().map_or(outside, |o| o.state),
-                    &mut page,
-                );
-            }
-            if name.eq_ignore_ascii_case("h1") {
-                in_h1 = false;
-            }
-            stack.truncate(at);
-        }
-        Token::Text(raw) => {
-            let state = stack.last().map_or(outside, |o| o.state);
-            if state.indexed && !state.ignored {
-                let raw = unescape(raw);
-                text.push_str(&raw);
-                if in_h1 && let Some(h1) = &mut h1 {
-                    h1.push_str(&raw);
+
+    fn state(&self) -> State {
+        self.stack.last().map_or(OUTSIDE, |o| o.state)
+    }
+
+    pub fn token(&mut self, token: &Token<'a, '_>) {
+        match *token {
+            Token::Start {
+                name, lower, attrs, ..
+            } => self.start(name, lower, attrs),
+            Token::End { name } => self.end(name),
+            Token::Text(raw) => {
+                let state = self.state();
+                if state.indexed && !state.ignored {
+                    let raw = unescape(raw);
+                    self.text.push_str(&raw);
+                    if self.in_h1
+                        && let Some(h1) = &mut self.h1
+                    {
+                        h1.push_str(&raw);
+                    }
                 }
             }
         }
-    });
-    flush(
-        &mut text,
-        stack.last().map_or(outside, |o| o.state),
-        &mut page,
-    );
-    if !found {
-        return None;
     }
-    page.title = match h1.map(|h1| collapse(&h1)) {
-        Some(h1) if !h1.is_empty() => h1,
-        _ => og_title,
-    };
-    Some(page)
+
+    fn start(&mut self, name: &'a str, lower: &str, attrs: &[Attr]) {
+        let parent = self.state();
+        if lower == "meta" {
+            let content = || collapse(&unescape(attribute(attrs, "content").unwrap_or("")));
+            if attribute(attrs, "name") == Some("description") {
+                self.page.description = content();
+            }
+            if attribute(attrs, "property") == Some("og:title") {
+                self.og_title = content();
+            }
+        }
+        if VOID.contains(&lower) {
+            return;
+        }
+        let mut state = parent;
+        let body = match self.marked {
+            true => attribute(attrs, "data-search-body").is_some(),
+            false => lower == "main",
+        };
+        if !parent.indexed && body {
+            state.indexed = true;
+            self.found = true;
+            self.page.kind = attribute(attrs, "data-search-kind")
+                .unwrap_or("")
+                .to_string();
+        }
+        if attribute(attrs, "data-search-ignore").is_some() {
+            state.ignored = true;
+        }
+        let heading = match lower {
+            "h1" => Some(7),
+            "h2" => Some(6),
+            "h3" => Some(5),
+            "h4" => Some(4),
+            "h5" => Some(3),
+            "h6" => Some(2),
+            _ => None,
+        };
+        let weight = attribute(attrs, "data-search-weight").and_then(|w| w.trim().parse().ok());
+        if let Some(w) = weight.or(heading) {
+            state.weight = w;
+        }
+        let marked = state != parent;
+        if marked || !INLINE.contains(&lower) {
+            flush(&mut self.text, parent, &mut self.page);
+        }
+        if lower == "h1" && state.indexed && !state.ignored && self.h1.is_none() {
+            self.in_h1 = true;
+            self.h1 = Some(String::new());
+        }
+        self.stack.push(Open {
+            name,
+            state,
+            marked,
+        });
+    }
+
+    fn end(&mut self, name: &str) {
+        let Some(at) = (self.stack.iter()).rposition(|o| o.name.eq_ignore_ascii_case(name)) else {
+            return;
+        };
+        let inline = INLINE.iter().any(|i| i.eq_ignore_ascii_case(name));
+        if self.stack[at..].iter().any(|o| o.marked) || !inline {
+            let state = self.state();
+            flush(&mut self.text, state, &mut self.page);
+        }
+        if name.eq_ignore_ascii_case("h1") {
+            self.in_h1 = false;
+        }
+        self.stack.truncate(at);
+    }
+
+    /// What the page gives the index, once every token was read.
+    pub fn finish(mut self) -> Option<Page> {
+        let state = self.state();
+        flush(&mut self.text, state, &mut self.page);
+        if !self.found {
+            return None;
+        }
+        self.page.title = match self.h1.map(|h1| collapse(&h1)) {
+            Some(h1) if !h1.is_empty() => h1,
+            _ => self.og_title,
+        };
+        Some(self.page)
+    }
 }
 
 /// Indexes the text gathered so far with the weight of `state`.

@@ -125,10 +125,17 @@ fn role(tag: &str, name: &str) -> Option<Role> {
 
 /// Scans one page, slicing names and values out of the page's own bytes so
 /// that no attribute allocates unless it has an entity.
+#[cfg(test)]
 pub(super) fn scan(bytes: &[u8]) -> Scan<'_> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Scan::default();
-    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => scan_with(text, |_| {}),
+        Err(_) => Scan::default(),
+    }
+}
+
+/// [`scan`], with each token shown to `also` as well: a second reader of the
+/// page (the search index's) costs no second pass.
+pub(super) fn scan_with<'a>(text: &'a str, mut also: impl FnMut(&Token<'a, '_>)) -> Scan<'a> {
     let mut out = Scan {
         html: true,
         ..Scan::default()
@@ -138,7 +145,23 @@ pub(super) fn scan(bytes: &[u8]) -> Scan<'_> {
     // The elements open now. As in lol_html, an end tag closes the latest open
     // element of its name and every element opened after it; a stray one, none.
     let mut open: Vec<(&str, Ends)> = Vec::new();
-    html::tokens(text, |token| match token {
+    html::tokens(text, |token| {
+        also(&token);
+        scan_token(token, &mut out, &mut audit, &mut open, &mut buf);
+    });
+    out.audit = audit;
+    out
+}
+
+/// Notes one token of a page in `out` and `audit`; `open` holds the elements open.
+fn scan_token<'a>(
+    token: Token<'a, '_>,
+    out: &mut Scan<'a>,
+    audit: &mut Audit,
+    open: &mut Vec<(&'a str, Ends)>,
+    buf: &mut String,
+) {
+    match token {
         Token::Start {
             name,
             lower,
@@ -147,7 +170,7 @@ pub(super) fn scan(bytes: &[u8]) -> Scan<'_> {
             foreign,
         } => {
             let ends = audit.start(lower, attrs);
-            out.attributes(lower, attrs, &mut buf);
+            out.attributes(lower, attrs, buf);
             if (foreign && !self_closing) || (!foreign && !is_void(lower)) {
                 open.push((name, ends));
             }
@@ -169,9 +192,7 @@ pub(super) fn scan(bytes: &[u8]) -> Scan<'_> {
             }
         }
         Token::Text(text) => audit.text(text),
-    });
-    out.audit = audit;
-    out
+    }
 }
 
 /// Whether HTML element `tag` (in lower case) never has an end tag, by the

@@ -3,6 +3,7 @@
 
 use super::access::{Audit, Ends};
 use super::html::Attr;
+use super::scan::scan;
 use super::*;
 use crate::diagnostic::Code;
 use crate::link_text;
