@@ -64,9 +64,9 @@ impl Options {
 pub struct Compiled {
     pub outputs: Option<Outputs>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The pages as the search index reads them, read in the output
-    /// check's pass: empty unless every page was rendered and checked.
-    pub search: search::Pages,
+    /// The search index as the output check's pass read it: `None` unless
+    /// every page was rendered and checked.
+    pub search: Option<search::Read>,
 }
 
 impl Compiled {
@@ -148,7 +148,7 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
         return Compiled {
             outputs: None,
             diagnostics,
-            search: Vec::new(),
+            search: None,
         };
     };
     let policy = publishing::Policy::new(&site.parsed.config, options.today());
@@ -170,13 +170,13 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
     };
     problems.replace(found);
     let template_file = sources;
-    let mut search = Vec::new();
+    let mut search = None;
     let (diagnostics, ok) = conclude(problems.diagnostics(), options.strict, || match &rendered {
         None => {
             let reader = search::Reader::of(&outputs);
-            let (found, read) =
+            let (found, cards) =
                 verify::verify_reading(&outputs, &base_path, template_file, &reader);
-            search = read;
+            search = Some(reader.into_read(cards));
             found
         }
         Some(rendered) => verify::verify_pages(
@@ -273,10 +273,10 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     let mut compiled = compile(&sources, options);
     diagnostics.extend(compiled.diagnostics);
     // The search index is made only for a site that will be written.
-    if let Some(outputs) = &mut compiled.outputs
+    if let (Some(outputs), Some(read)) = (&mut compiled.outputs, compiled.search.take())
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
-        search::add_index(outputs, &compiled.search);
+        search::add_index(outputs, read);
     }
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

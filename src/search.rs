@@ -20,16 +20,17 @@
 //! page gives the index. The theme's `static/search.js` is the reader's side.
 
 mod extract;
+mod postings;
 pub mod words;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::render::{self, Outputs};
-use crate::verify::{self, Reader as _};
+use crate::verify::{self, ReadPage as _, Reader as _};
+use postings::Postings;
 
 /// The search page's output path.
 pub const PAGE: &str = "search/index.html";
@@ -45,14 +46,29 @@ pub const GROUP: usize = 8;
 /// whose pages alone are more has a chunk of its own.
 const CHUNK_BYTES: usize = 24 * 1024;
 
-/// The pages of a site as the index reads them, by output path.
-pub type Pages = Vec<(String, extract::Page)>;
+/// What the index keeps of a page for its result: its card. Its words are
+/// in the [`Reader`]'s postings.
+#[derive(Debug)]
+pub struct Card {
+    /// Its place among the site's outputs, in path order.
+    slot: u32,
+    title: String,
+    description: String,
+    kind: String,
+}
+
+/// The search index as the output check's pass read it (see [`Reader`]):
+/// the cards of the pages, by output path in path order, and the words.
+pub struct Read {
+    pub cards: Vec<(String, Card)>,
+    postings: Postings,
+}
 
 /// Adds the search index to a built site that has a search page, made from
-/// its `pages` as the output check's pass read them (see [`Reader`]).
-pub fn add_index(outputs: &mut Outputs, pages: &Pages) {
+/// what the output check's pass `read`.
+pub fn add_index(outputs: &mut Outputs, read: Read) {
     if outputs.files.contains_key(PAGE) {
-        outputs.files.extend(files_of(pages));
+        outputs.files.extend(files_of(read));
     }
 }
 
@@ -64,39 +80,51 @@ pub fn index_files(outputs: &Outputs) -> BTreeMap<String, Vec<u8>> {
         return BTreeMap::new();
     }
     let reader = Reader::of(outputs);
-    let pages: Pages = outputs
-        .files
+    let files: Vec<(&String, &Vec<u8>)> = outputs.files.iter().collect();
+    let cards = files
         .par_iter()
-        .filter_map(|(path, bytes)| {
+        .enumerate()
+        .filter_map(|(slot, (path, bytes))| {
             let html = std::str::from_utf8(bytes).ok()?;
-            let mut page = reader.page(path, html)?;
+            let mut page = reader.page(slot, path, html)?;
             verify::tokens(html, |token| page.token(&token));
-            Some((path.clone(), page.finish()?))
+            Some(((*path).clone(), reader.finish(page)?))
         })
         .collect();
-    files_of(&pages)
+    files_of(reader.into_read(cards))
 }
 
 /// What the index reads of each page, beside the output check
 /// ([`verify::Reader`]): the main content of every HTML page but the search
-/// page, on a site that has a search page.
+/// page, on a site that has a search page. It gathers the words of every
+/// page as it goes, and returns each page's card.
 pub struct Reader {
     enabled: bool,
+    postings: Postings,
 }
 
 impl Reader {
     pub fn of(outputs: &Outputs) -> Reader {
         Reader {
             enabled: outputs.files.contains_key(PAGE),
+            postings: Postings::default(),
+        }
+    }
+
+    /// The index read, with the `cards` the pass returned.
+    pub fn into_read(self, cards: Vec<(String, Card)>) -> Read {
+        Read {
+            cards,
+            postings: self.postings,
         }
     }
 }
 
 impl verify::Reader for Reader {
-    type Out = extract::Page;
-    type Page<'a> = extract::Reader<'a>;
+    type Out = Card;
+    type Page<'a> = (u32, extract::Reader<'a>);
 
-    fn page<'a>(&self, path: &str, html: &'a str) -> Option<extract::Reader<'a>> {
+    fn page<'a>(&self, slot: usize, path: &str, html: &'a str) -> Option<Self::Page<'a>> {
         if !self.enabled || !path.ends_with(".html") || path == PAGE {
             return None;
         }
@@ -106,33 +134,40 @@ impl verify::Reader for Reader {
             render::template_of(path),
             "article.html" | "glossary-entry.html"
         );
-        extract::Reader::new(html, main)
+        let slot = u32::try_from(slot).ok()?;
+        Some((slot, extract::Reader::new(html, main)?))
+    }
+
+    fn finish(&self, (slot, page): Self::Page<'_>) -> Option<Card> {
+        let page = page.finish()?;
+        self.postings.add(slot, page.words);
+        Some(Card {
+            slot,
+            title: page.title,
+            description: page.description,
+            kind: page.kind,
+        })
     }
 }
 
-impl<'a> verify::ReadPage<'a> for extract::Reader<'a> {
-    type Out = extract::Page;
-
+impl<'a> verify::ReadPage<'a> for (u32, extract::Reader<'a>) {
     fn token(&mut self, token: &verify::Token<'a, '_>) {
-        extract::Reader::token(self, token);
-    }
-
-    fn finish(self) -> Option<extract::Page> {
-        extract::Reader::finish(self)
+        self.1.token(token);
     }
 }
 
-/// The index's files for `pages`, in path order.
-fn files_of(pages: &[(String, extract::Page)]) -> BTreeMap<String, Vec<u8>> {
+/// The index's files for what was `read`.
+fn files_of(read: Read) -> BTreeMap<String, Vec<u8>> {
+    let Read { cards, postings } = read;
     let mut files = BTreeMap::new();
-    let groups: Vec<String> = pages
+    let groups: Vec<String> = cards
         .chunks(GROUP)
         .map(|group| {
             let cards: Vec<[&str; 4]> = group
                 .iter()
-                .map(|(path, p)| {
+                .map(|(path, card)| {
                     let url = path.strip_suffix("index.html").unwrap_or(path);
-                    [url, &p.title, &p.description, &p.kind]
+                    [url, &card.title, &card.description, &card.kind]
                 })
                 .collect();
             named(
@@ -143,22 +178,23 @@ fn files_of(pages: &[(String, extract::Page)]) -> BTreeMap<String, Vec<u8>> {
         })
         .collect();
 
-    let postings = postings(&pages);
+    // Pages are numbered in path order, among the pages indexed.
+    let slots = cards.last().map_or(0, |(_, card)| card.slot as usize + 1);
+    let mut number = vec![0; slots];
+    for (n, (_, card)) in cards.iter().enumerate() {
+        number[card.slot as usize] = n as u32;
+    }
+    let words = postings.sorted(&number);
+    // Each word's entry is written in parallel; they are packed into
+    // chunks in order.
+    let entries: Vec<String> = words
+        .par_iter()
+        .map(|(word, list)| entry(word, list))
+        .collect();
     let mut chunks: Vec<(String, String)> = Vec::new();
     let mut chunk = String::new();
     let mut first: Option<&str> = None;
-    for (word, list) in &postings {
-        let mut entry = serde_json::to_string(word).expect("a string");
-        entry.push_str(":[");
-        let mut last = 0;
-        for (i, &(page, weight)) in list.iter().enumerate() {
-            if i > 0 {
-                entry.push(',');
-            }
-            let _ = write!(entry, "{},{weight}", page - last);
-            last = page;
-        }
-        entry.push(']');
+    for ((word, _), entry) in words.iter().zip(&entries) {
         if !chunk.is_empty() && chunk.len() + entry.len() > CHUNK_BYTES {
             let name = named(&mut files, "w", close(&mut chunk));
             chunks.push((first.unwrap_or_default().to_string(), name));
@@ -169,7 +205,7 @@ fn files_of(pages: &[(String, extract::Page)]) -> BTreeMap<String, Vec<u8>> {
         } else {
             chunk.push(',');
         }
-        chunk.push_str(&entry);
+        chunk.push_str(entry);
     }
     if !chunk.is_empty() {
         let name = named(&mut files, "w", close(&mut chunk));
@@ -177,7 +213,7 @@ fn files_of(pages: &[(String, extract::Page)]) -> BTreeMap<String, Vec<u8>> {
     }
     let manifest = serde_json::json!({
         "version": 1,
-        "pages": pages.len(),
+        "pages": cards.len(),
         "group": GROUP,
         "chunks": chunks,
         "groups": groups,
@@ -189,22 +225,21 @@ fn files_of(pages: &[(String, extract::Page)]) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// Each word of `pages`, in sorted order, with the pages that hold it (by
-/// number, ascending) and its weight on each.
-fn postings(pages: &[(String, extract::Page)]) -> Vec<(&str, Vec<(u32, u32)>)> {
-    let mut words: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-    for (n, (_, page)) in pages.iter().enumerate() {
-        for (word, weight) in &page.words {
-            let value = weight.sum * 2 + u32::from(weight.title);
-            words
-                .entry(word.as_str())
-                .or_default()
-                .push((n as u32, value));
+/// A word's entry in a chunk: `"word":[page, weight, …]`, each page as the
+/// step from the one before.
+fn entry(word: &str, list: &[(u32, u32)]) -> String {
+    let mut entry = serde_json::to_string(word).expect("a string");
+    entry.push_str(":[");
+    let mut last = 0;
+    for (i, &(page, weight)) in list.iter().enumerate() {
+        if i > 0 {
+            entry.push(',');
         }
+        let _ = write!(entry, "{},{weight}", page - last);
+        last = page;
     }
-    let mut sorted: Vec<(&str, Vec<(u32, u32)>)> = words.into_iter().collect();
-    sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    sorted
+    entry.push(']');
+    entry
 }
 
 /// The chunk being made, closed and taken.

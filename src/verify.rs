@@ -105,16 +105,17 @@ pub type TemplateFile<'a> = &'a dyn Templates;
 /// tokenized once for both: the search index's.
 pub(crate) trait Reader: Sync {
     type Out: Send;
-    type Page<'a>: ReadPage<'a, Out = Self::Out>;
-    /// The reader of page `path`, if it reads that page.
-    fn page<'a>(&self, path: &str, html: &'a str) -> Option<Self::Page<'a>>;
+    type Page<'a>: ReadPage<'a>;
+    /// The reader of page `path`, the `slot`th output in path order, if it
+    /// reads that page.
+    fn page<'a>(&self, slot: usize, path: &str, html: &'a str) -> Option<Self::Page<'a>>;
+    /// What it read of a page, once the page's every token was shown to it.
+    fn finish(&self, page: Self::Page<'_>) -> Option<Self::Out>;
 }
 
 /// A [`Reader`] on one page.
 pub(crate) trait ReadPage<'a> {
-    type Out;
     fn token(&mut self, token: &Token<'a, '_>);
-    fn finish(self) -> Option<Self::Out>;
 }
 
 /// No second reader.
@@ -123,17 +124,16 @@ struct Alone;
 impl Reader for Alone {
     type Out = ();
     type Page<'a> = std::convert::Infallible;
-    fn page<'a>(&self, _: &str, _: &'a str) -> Option<Self::Page<'a>> {
+    fn page<'a>(&self, _: usize, _: &str, _: &'a str) -> Option<Self::Page<'a>> {
+        None
+    }
+    fn finish(&self, _: Self::Page<'_>) -> Option<()> {
         None
     }
 }
 
 impl ReadPage<'_> for std::convert::Infallible {
-    type Out = ();
     fn token(&mut self, _: &Token) {}
-    fn finish(self) -> Option<()> {
-        None
-    }
 }
 
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
@@ -151,12 +151,13 @@ pub(crate) fn verify_reading<R: Reader>(
 ) -> (Vec<Diagnostic>, Vec<(String, R::Out)>) {
     let site = Index::new(outputs);
     // A new index numbers the paths in order, so slot `i` is `outputs`' `i`th file.
-    let (scans, read): (Vec<Scan>, Vec<Option<R::Out>>) = outputs
-        .files
+    let files: Vec<(&String, &Vec<u8>)> = outputs.files.iter().collect();
+    let (scans, read): (Vec<Scan>, Vec<Option<R::Out>>) = files
         .par_iter()
-        .map(|(path, bytes)| {
+        .enumerate()
+        .map(|(slot, (path, bytes))| {
             if is_html(path) {
-                scan_reading(path, bytes, outputs, reader)
+                scan_reading((slot, path), bytes, outputs, reader)
             } else {
                 (Scan::default(), None)
             }
@@ -238,12 +239,12 @@ pub fn verify_pages<'a>(
 /// Scans page `path` of `outputs`, without the link faults its content
 /// check reported on their source lines already.
 fn scan_page<'a>(path: &str, bytes: &'a [u8], outputs: &Outputs) -> Scan<'a> {
-    scan_reading(path, bytes, outputs, &Alone).0
+    scan_reading((0, path), bytes, outputs, &Alone).0
 }
 
-/// [`scan_page`], with `reader` reading the page too.
+/// [`scan_page`], with `reader` reading the page, the `slot`th output, too.
 fn scan_reading<'a, R: Reader>(
-    path: &str,
+    (slot, path): (usize, &str),
     bytes: &'a [u8],
     outputs: &Outputs,
     reader: &R,
@@ -251,7 +252,7 @@ fn scan_reading<'a, R: Reader>(
     let Ok(text) = std::str::from_utf8(bytes) else {
         return (Scan::default(), None);
     };
-    let mut page = reader.page(path, text);
+    let mut page = reader.page(slot, path, text);
     let mut scan = scan_with(text, |token| {
         if let Some(page) = &mut page {
             page.token(token);
@@ -262,7 +263,7 @@ fn scan_reading<'a, R: Reader>(
         .as_ref()
         .map(|by_page| by_page.get(path).map_or(&[][..], Vec::as_slice));
     scan.audit.forget(reported);
-    (scan, page.and_then(ReadPage::finish))
+    (scan, page.and_then(|page| reader.finish(page)))
 }
 
 fn is_html(path: &str) -> bool {
