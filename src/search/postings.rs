@@ -47,9 +47,13 @@ impl Postings {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             for (word, value) in list {
-                map.entry(word.into_boxed_str())
-                    .or_default()
-                    .push((slot, value));
+                // Most words are in the index already: only a new one is kept.
+                match map.get_mut(word.as_str()) {
+                    Some(pages) => pages.push((slot, value)),
+                    None => {
+                        map.insert(word.into_boxed_str(), vec![(slot, value)]);
+                    }
+                }
             }
         }
     }

@@ -17,26 +17,39 @@ use crate::glossary;
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let mut f = |word: &str| f(&stem(word));
     let mut word = String::new();
-    // Character by character: most text is ASCII, where folding is
-    // lower-casing, and the rest (curly quotes, dashes) is mostly not words.
-    let mut add = |c: char, word: &mut String| {
-        if c.is_alphabetic() || c.is_numeric() {
-            word.push(c);
-        } else if !word.is_empty() {
+    let mut end = |word: &mut String| {
+        if !word.is_empty() {
             f(word);
             word.clear();
         }
     };
-    for c in text.chars() {
-        if c.is_ascii() {
-            add(c.to_ascii_lowercase(), &mut word);
-        } else {
-            glossary::fold_char(c, |c| add(c, &mut word));
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        // Most text is runs of ASCII letters and digits, where folding is
+        // lower-casing: taken a run at a time.
+        let run = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        if run > 0 {
+            let at = word.len();
+            word.push_str(&rest[..run]);
+            word[at..].make_ascii_lowercase();
+            rest = &rest[run..];
+            continue;
         }
+        rest = &rest[c.len_utf8()..];
+        if c.is_ascii() {
+            end(&mut word);
+            continue;
+        }
+        // The rest (curly quotes, dashes, accented letters) one by one.
+        glossary::fold_char(c, |c| {
+            if c.is_alphabetic() || c.is_numeric() {
+                word.push(c);
+            } else {
+                end(&mut word);
+            }
+        });
     }
-    if !word.is_empty() {
-        f(&word);
-    }
+    end(&mut word);
 }
 
 /// Harman's S-stemmer: `-ies` → `-y`, `-es` → `-e`, `-s` → nothing, except
