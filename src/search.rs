@@ -140,7 +140,7 @@ impl verify::Reader for Reader {
 
     fn finish(&self, (slot, page): Self::Page<'_>) -> Option<Card> {
         let page = page.finish()?;
-        self.postings.add(slot, page.words);
+        self.postings.add(slot, &page.words);
         Some(Card {
             slot,
             title: page.title,

@@ -11,10 +11,9 @@
 //! weigh by level, `h1` 7 down to `h6` 2, other text 1. `data-search-kind`
 //! on the marked element names the kind of page a result shows (`Article`).
 
-use rustc_hash::FxHashMap;
-
 use crate::verify::{Attr, Token, attribute, unescape};
 
+use super::postings::PageWords;
 use super::words::words;
 
 /// The weight of a page's title, and of what weighs as much (aliases).
@@ -28,7 +27,7 @@ pub struct Page {
     pub kind: String,
     /// Each word once, with the sum of its weights, and whether it is in the
     /// title (or weighs as much).
-    pub words: FxHashMap<String, Weight>,
+    pub words: PageWords,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -232,24 +231,8 @@ fn flush(text: &mut String, state: State, page: &mut Page) {
         return;
     }
     if state.indexed && !state.ignored {
-        words(text, |word| {
-            let title = state.weight >= TITLE;
-            match page.words.get_mut(word) {
-                Some(w) => {
-                    w.sum += state.weight;
-                    w.title |= title;
-                }
-                None => {
-                    page.words.insert(
-                        word.to_string(),
-                        Weight {
-                            sum: state.weight,
-                            title,
-                        },
-                    );
-                }
-            }
-        });
+        let title = state.weight >= TITLE;
+        words(text, |word| page.words.add(word, state.weight, title));
     }
     text.clear();
 }

@@ -1,13 +1,18 @@
 //! The index's word lists: each word with the pages that hold it and its
-//! weight on each, filled by pages read in parallel. The lists are split
+//! weight on each, filled by pages read in parallel.
+//!
+//! A page gathers its words in [`PageWords`]: one string holding each word
+//! once, and a table of where each is with its weight, so a page's words
+//! cost no allocation each. [`Postings`] then takes them into lists split
 //! into shards by word, each behind its own lock, so two threads rarely wait
-//! for each other, and no page keeps its words once they are added.
+//! for each other. A word's hash is worked out once, on the page.
 
 use std::hash::BuildHasher as _;
 use std::sync::{Mutex, PoisonError};
 
+use hashbrown::HashTable;
 use rayon::prelude::*;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 
 use super::extract::Weight;
 
@@ -17,8 +22,62 @@ const SHARDS: usize = 64;
 /// A word's pages, each `(page, weight)`.
 type List = Vec<(u32, u32)>;
 
+fn hash(word: &str) -> u64 {
+    FxBuildHasher.hash_one(word)
+}
+
+/// The words of one page, each once, with its weight there.
+#[derive(Debug, Default)]
+pub struct PageWords {
+    text: String,
+    /// `(hash, start, end, weight)` of each word in `text`.
+    table: HashTable<(u64, u32, u32, Weight)>,
+}
+
+impl PageWords {
+    /// Adds `weight` to `word`'s weight on the page; `title` if it is in
+    /// the title or weighs as much.
+    pub fn add(&mut self, word: &str, weight: u32, title: bool) {
+        let hash = hash(word);
+        let PageWords { text, table } = self;
+        let same = |&(_, start, end, _): &(u64, u32, u32, Weight)| {
+            &text[start as usize..end as usize] == word
+        };
+        if let Some((_, _, _, w)) = table.find_mut(hash, same) {
+            w.sum += weight;
+            w.title |= title;
+            return;
+        }
+        let start = text.len() as u32;
+        text.push_str(word);
+        let entry = (
+            hash,
+            start,
+            text.len() as u32,
+            Weight { sum: weight, title },
+        );
+        table.insert_unique(hash, entry, |&(hash, ..)| hash);
+    }
+
+    /// Each word with its weight, in no order.
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Weight)> {
+        (self.table.iter()).map(|&(_, start, end, w)| (&self.text[start as usize..end as usize], w))
+    }
+
+    #[cfg(test)]
+    pub fn get(&self, word: &str) -> Option<Weight> {
+        self.iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, weight)| weight)
+    }
+}
+
+/// One shard of the lists: `(hash, word, list)`.
+type Shard = HashTable<(u64, Box<str>, List)>;
+
 pub(super) struct Postings {
-    shards: [Mutex<FxHashMap<Box<str>, List>>; SHARDS],
+    shards: [Mutex<Shard>; SHARDS],
 }
 
 impl Default for Postings {
@@ -30,28 +89,29 @@ impl Default for Postings {
 }
 
 impl Postings {
-    /// Adds the words of the page in `slot` (its place among the site's
-    /// outputs, in path order), with their weights.
-    pub(super) fn add(&self, slot: u32, words: FxHashMap<String, Weight>) {
-        let mut by_shard: Vec<Vec<(String, u32)>> = Vec::new();
+    /// Adds the `words` of the page in `slot` (its place among the site's
+    /// outputs, in path order).
+    pub(super) fn add(&self, slot: u32, words: &PageWords) {
+        let mut by_shard: Vec<Vec<(u64, &str, u32)>> = Vec::new();
         by_shard.resize_with(SHARDS, Vec::new);
-        for (word, weight) in words {
-            let shard = FxBuildHasher.hash_one(word.as_str()) as usize % SHARDS;
-            by_shard[shard].push((word, weight.sum * 2 + u32::from(weight.title)));
+        for &(hash, start, end, weight) in &words.table {
+            let word = &words.text[start as usize..end as usize];
+            let value = weight.sum * 2 + u32::from(weight.title);
+            by_shard[hash as usize % SHARDS].push((hash, word, value));
         }
         for (shard, list) in by_shard.into_iter().enumerate() {
             if list.is_empty() {
                 continue;
             }
-            let mut map = self.shards[shard]
+            let mut table = self.shards[shard]
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            for (word, value) in list {
-                // Most words are in the index already: only a new one is kept.
-                match map.get_mut(word.as_str()) {
-                    Some(pages) => pages.push((slot, value)),
+            for (hash, word, value) in list {
+                match table.find_mut(hash, |(_, w, _)| &**w == word) {
+                    Some((_, _, pages)) => pages.push((slot, value)),
                     None => {
-                        map.insert(word.into_boxed_str(), vec![(slot, value)]);
+                        let entry = (hash, Box::from(word), vec![(slot, value)]);
+                        table.insert_unique(hash, entry, |&(hash, ..)| hash);
                     }
                 }
             }
@@ -65,6 +125,7 @@ impl Postings {
             .shards
             .into_iter()
             .flat_map(|shard| shard.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .map(|(_, word, list)| (word, list))
             .collect();
         words.par_iter_mut().for_each(|(_, list)| {
             for (page, _) in list.iter_mut() {
@@ -74,5 +135,62 @@ impl Postings {
         });
         words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_adds_up_each_words_weight() {
+        let mut words = PageWords::default();
+        words.add("bone", 1, false);
+        words.add("hip", 7, true);
+        words.add("bone", 6, false);
+        words.add("ünïcödé", 1, false);
+        assert_eq!(
+            words.get("bone"),
+            Some(Weight {
+                sum: 7,
+                title: false
+            })
+        );
+        assert_eq!(
+            words.get("hip"),
+            Some(Weight {
+                sum: 7,
+                title: true
+            })
+        );
+        assert_eq!(
+            words.get("ünïcödé"),
+            Some(Weight {
+                sum: 1,
+                title: false
+            })
+        );
+        assert_eq!(words.iter().count(), 3);
+    }
+
+    #[test]
+    fn lists_are_numbered_and_sorted() {
+        let postings = Postings::default();
+        for slot in [5, 2, 9] {
+            let mut words = PageWords::default();
+            words.add("bone", slot, false);
+            if slot != 2 {
+                words.add("hip", 1, true);
+            }
+            postings.add(slot, &words);
+        }
+        // Slots 2, 5 and 9 are pages 0, 1 and 2.
+        let mut number = vec![0; 10];
+        (number[2], number[5], number[9]) = (0, 1, 2);
+        let sorted = postings.sorted(&number);
+        let words: Vec<&str> = sorted.iter().map(|(w, _)| &**w).collect();
+        assert_eq!(words, ["bone", "hip"]);
+        assert_eq!(sorted[0].1, [(0, 4), (1, 10), (2, 18)]);
+        assert_eq!(sorted[1].1, [(1, 3), (2, 3)]);
     }
 }
