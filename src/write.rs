@@ -59,7 +59,11 @@ pub struct WriteStats {
 }
 
 pub fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
-    let Claim { record, repaired } = prepare(out)?;
+    let Claim {
+        record,
+        repaired,
+        empty,
+    } = prepare(out)?;
     fs::write(&record, format!("{RECORD}{WRITING}")).with_context(|| {
         format!(
             "cannot write osteon's record {} beside the output folder",
@@ -82,7 +86,10 @@ pub fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
             false => stats.unchanged += 1,
         }
     }
-    stats.removed = remove_stale(out, outputs)?;
+    // Nothing can be stale in a folder that was empty.
+    if !empty {
+        stats.removed = remove_stale(out, outputs)?;
+    }
     fs::write(&record, RECORD)?;
     Ok(stats)
 }
@@ -92,6 +99,8 @@ pub fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
 struct Claim {
     record: PathBuf,
     repaired: bool,
+    /// The folder was empty (or new).
+    empty: bool,
 }
 
 /// Creates the folder, or checks that an existing one is osteon's to manage:
@@ -124,6 +133,7 @@ fn prepare(out: &Path) -> anyhow::Result<Claim> {
     Ok(Claim {
         record,
         repaired: writing || out.join(IN_PROGRESS).exists(),
+        empty,
     })
 }
 
@@ -164,6 +174,12 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 /// Removes every file and empty folder under `out` that the site does not have.
 fn remove_stale(out: &Path, outputs: &Outputs) -> anyhow::Result<usize> {
     let keep: HashSet<&str> = outputs.files.keys().map(String::as_str).collect();
+    // The folders that hold a file the site has stay: only the others are
+    // looked into once the stale files are gone.
+    let kept_folders: HashSet<&str> = keep
+        .iter()
+        .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
+        .collect();
     let mut removed = 0;
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
@@ -174,7 +190,9 @@ fn remove_stale(out: &Path, outputs: &Outputs) -> anyhow::Result<usize> {
             .to_string_lossy()
             .replace('\\', "/");
         if entry.file_type().is_dir() {
-            dirs.push(entry.path().to_path_buf());
+            if !kept_folders.contains(rel.as_str()) {
+                dirs.push(entry.path().to_path_buf());
+            }
         } else if !keep.contains(rel.as_str()) {
             fs::remove_file(entry.path())?;
             removed += 1;
