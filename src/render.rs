@@ -15,6 +15,7 @@ mod indexes;
 pub mod machine;
 pub mod minify;
 mod pages;
+mod tests_of_text;
 mod theme;
 
 use std::collections::{BTreeMap, HashSet};
@@ -163,9 +164,10 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
     let pages = site.pages();
     // The first page of each shape: every branch a template takes on what it
     // knows of a page besides its words (see [`pages::shape`]).
+    let tests = tests_of_text::text_tests(sources);
     let mut shapes = HashSet::new();
     let mut sample: Vec<usize> = (0..pages.len())
-        .filter(|&i| shapes.insert(pages::shape(&site, i)))
+        .filter(|&i| shapes.insert(pages::shape(&site, i, &tests)))
         .collect();
     // A shortcode's output depends only on its call: the first page of each
     // distinct call is rendered and checked whole, so a link a shortcode

@@ -19,6 +19,7 @@ use crate::url;
 use super::Theme;
 use super::errors::template_diagnostic;
 use super::ids::{TemplateId, template_ids};
+use super::tests_of_text::TextTest;
 
 /// A page's title, URL, description and kind, as backlinks and indexes show it.
 fn link_ref(page: &Page, base_path: &str) -> Value {
@@ -287,10 +288,12 @@ pub(super) const MANY: usize = 6;
 /// same branches of a template that tests only these, so `check` renders one
 /// page of each shape and finds a link a template writes only for some pages
 /// (`{% if page.toc | length > 3 %}`), as `build` does.
+/// And which of the templates' tests of a page's text (`tests`, see
+/// [`super::tests_of_text`]) the page passes.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
-pub(crate) struct Shape([u8; 13]);
+pub(crate) struct Shape([u8; 13], Vec<bool>);
 
-pub(crate) fn shape(site: &Site, i: usize) -> Shape {
+pub(crate) fn shape(site: &Site, i: usize, tests: &[TextTest]) -> Shape {
     let page = &site.pages()[i];
     let count = |n: usize| n.min(MANY) as u8;
     let path = url::of_source(&page.path, "");
@@ -307,19 +310,22 @@ pub(crate) fn shape(site: &Site, i: usize) -> Shape {
         Meta::Page(_) => {}
     }
     let toc = page.body.headings.iter().filter(|h| h.level == 2).count();
-    Shape([
-        page.section as u8,
-        u8::from(page.meta.draft()),
-        u8::from(page.meta.title() == site.parsed.config.title),
-        in_menu(&site.menus.main),
-        in_menu(&site.menus.footer),
-        count(toc),
-        count(site.backlinks[i].len()),
-        count(related(site, i).len()),
-        count(topics),
-        count(references),
-        count(dated),
-        count(reviews),
-        count(aliases),
-    ])
+    Shape(
+        [
+            page.section as u8,
+            u8::from(page.meta.draft()),
+            u8::from(page.meta.title() == site.parsed.config.title),
+            in_menu(&site.menus.main),
+            in_menu(&site.menus.footer),
+            count(toc),
+            count(site.backlinks[i].len()),
+            count(related(site, i).len()),
+            count(topics),
+            count(references),
+            count(dated),
+            count(reviews),
+            count(aliases),
+        ],
+        tests.iter().map(|t| t.passes(page)).collect(),
+    )
 }

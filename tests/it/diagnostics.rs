@@ -161,7 +161,8 @@ fn a_glossary_note_that_fails_to_render_is_a_template_error() {
 #[test]
 fn check_renders_a_sample_but_checks_every_page_content() {
     // A shortcode error on the last article, and a template link that only the
-    // second article's page shows: check finds the first, build both.
+    // second article's page shows, by a test of its slug: check finds both,
+    // as build does, without rendering every page.
     let site = Site::new(&format!(
         "//- articles/a.md
 {ARTICLE}
@@ -188,10 +189,13 @@ Ho.
         "{% block main %}{% if page.slug == \"z\" %}<a href=\"/nowhere/\">x</a>{% endif %}",
     );
     site.write("templates/article.html", &template);
-    site.check_sampled(&[]).success();
-    let run = site.run(&["build"]);
-    run.failure();
-    assert!(run.stderr.contains("/nowhere/"), "{}", run.stderr);
+    let (check, _) = site.fail_alike(&[]);
+    assert!(check.stderr.contains("/nowhere/"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("(on articles/z/index.html)"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]
@@ -271,12 +275,12 @@ Ho.
 ",
         ARTICLE.replace("[\"bones\"]", "[\"walking\"]")
     ));
-    site.check_sampled(&[]).success();
+    site.run(&["check"]).success();
     let template = built_in("templates/topic.html");
     let broken = template.replacen("<h1", "<a href=\"/nowhere/\">x</a><h1", 1);
     assert_ne!(broken, template);
     site.write("templates/topic.html", &broken);
-    let run = site.check_sampled(&[]);
+    let run = site.run(&["check"]);
     run.failure();
     assert!(
         run.stderr.contains("topics/bones/index.html"),

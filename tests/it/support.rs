@@ -99,14 +99,6 @@ impl Site {
         run
     }
 
-    /// `check` alone, not compared with `build`: for the tests of what
-    /// `check`'s sample does not render (a template branch only some pages
-    /// take, a second topic page), where the two still differ. Issue 18 is
-    /// open on this.
-    pub fn check_sampled(&self, args: &[&str]) -> Run {
-        self.osteon(&[&["check"][..], args].concat(), &[])
-    }
-
     fn osteon(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_osteon"))
             .args(args)
