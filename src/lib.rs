@@ -24,6 +24,8 @@ pub mod verify;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use diagnostic::{Diagnostic, SourceMap};
 use load::Sources;
@@ -137,6 +139,70 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
 
 /// [`compile`], rendering and verifying only what `scope` asks for.
 pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Compiled {
+    compile_with(sources, options, scope, None)
+}
+
+/// A build's [`render::Sink`]: each output is scanned for the output check,
+/// read for the search index and staged to be written as soon as it is
+/// made, then dropped, so the site is never held whole in memory.
+struct Streamed<'a> {
+    stage: &'a write::Stage,
+    reader: search::Reader,
+    /// Numbers the outputs for the search index as they come.
+    slots: AtomicUsize,
+    scans: Mutex<Vec<(String, verify::Scanned)>>,
+    cards: Mutex<Vec<(String, search::Card)>>,
+}
+
+impl<'a> Streamed<'a> {
+    fn new(stage: &'a write::Stage, reader: search::Reader) -> Self {
+        Streamed {
+            stage,
+            reader,
+            slots: AtomicUsize::new(0),
+            scans: Mutex::default(),
+            cards: Mutex::default(),
+        }
+    }
+
+    fn take_scans(&self) -> Vec<(String, verify::Scanned)> {
+        std::mem::take(&mut *lock(&self.scans))
+    }
+
+    /// What the search index read of the pages.
+    fn into_read(self) -> search::Read {
+        let cards = self
+            .cards
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.reader.into_read(cards)
+    }
+}
+
+impl render::Sink for Streamed<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>, reported: Option<&[String]>) -> Vec<u8> {
+        let slot = self.slots.fetch_add(1, Ordering::Relaxed);
+        let (scan, card) = verify::scan_streamed((slot, path), &bytes, reported, &self.reader);
+        self.stage.put(path, &bytes);
+        lock(&self.scans).push((path.to_string(), scan));
+        if let Some(card) = card {
+            lock(&self.cards).push((path.to_string(), card));
+        }
+        Vec::new()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// [`compile_scoped`]; a build's outputs go to `streamed` as they are made.
+fn compile_with(
+    sources: &Sources,
+    options: &Options,
+    scope: Scope,
+    streamed: Option<&Streamed>,
+) -> Compiled {
     // `check` renders a sample, which parses its pages again with their HTML.
     let output = markdown::Output {
         html: scope == Scope::Everything,
@@ -160,7 +226,10 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
     // the output check allocates.
     let (outputs, rendered, found) = match scope {
         Scope::Everything => {
-            let (outputs, found) = render::render(site, sources);
+            let (outputs, found) = match streamed {
+                Some(sink) => render::render_into(site, sources, sink),
+                None => render::render(site, sources),
+            };
             (outputs, None, found)
         }
         Scope::Sample => {
@@ -172,6 +241,9 @@ pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Com
     let template_file = sources;
     let mut search = None;
     let (diagnostics, ok) = conclude(problems.diagnostics(), options.strict, || match &rendered {
+        None if let Some(streamed) = streamed => {
+            verify::verify_scanned(&outputs, streamed.take_scans(), &base_path, template_file)
+        }
         None => {
             let reader = search::Reader::of(&outputs);
             let (found, cards) =
@@ -267,24 +339,27 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
     })
 }
 
-/// Loads, compiles and, only if there are no errors, writes the site.
+/// Loads, compiles and, only if there are no errors, writes the site. Each
+/// output is staged as it is made (see [`write::Stage`]) and the staged site
+/// moved into the output folder only once it has no errors.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
     let (sources, mut diagnostics) = load::load(&options.root)?;
-    let mut compiled = compile(&sources, options);
+    let stage = write::Stage::open(&options.output_dir())?;
+    let streamed = Streamed::new(&stage, search::Reader::for_sources(&sources));
+    let compiled = compile_with(&sources, options, Scope::Everything, Some(&streamed));
     diagnostics.extend(compiled.diagnostics);
-    // The search index is made only for a site that will be written.
-    if let (Some(outputs), Some(read)) = (&mut compiled.outputs, compiled.search.take())
-        && !diagnostics.iter().any(Diagnostic::is_error)
-    {
-        search::add_index(outputs, read);
-    }
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     let mut written = None;
     let mut pages = 0;
-    if let (Some(outputs), false) = (&compiled.outputs, has_errors) {
+    if let (Some(mut outputs), false) = (compiled.outputs, has_errors) {
+        // The search index is made only for a site that will be written.
+        for (path, bytes) in search::index_of(&outputs, streamed.into_read()) {
+            stage.put(&path, &bytes);
+            outputs.files.insert(path, Vec::new());
+        }
         pages = outputs.files.len();
-        written = Some(write::write(outputs, &options.output_dir())?);
+        written = Some(stage.commit(&outputs)?);
     }
     Ok(Report {
         sources: source_map_for(&sources, &diagnostics),

@@ -117,10 +117,36 @@ pub fn template_of(output: &str) -> &'static str {
     }
 }
 
+/// Where each output goes as it is made: kept in [`Outputs`] (by `check`,
+/// `serve` and the tests), or handed on and dropped (by a build, which
+/// checks and stages each page while it is fresh, so the site is never held
+/// whole in memory).
+pub trait Sink: Sync {
+    /// Takes output `path`, whose content's link texts reported already are
+    /// `reported` (see [`Outputs::reported`]); returns the bytes the
+    /// outputs keep for it.
+    fn put(&self, path: &str, bytes: Vec<u8>, reported: Option<&[String]>) -> Vec<u8>;
+}
+
+/// Keeps every output.
+struct Keep;
+
+impl Sink for Keep {
+    fn put(&self, _: &str, bytes: Vec<u8>, _: Option<&[String]>) -> Vec<u8> {
+        bytes
+    }
+}
+
 /// Loads the theme and renders the whole site. The site is used up: each
 /// page's body HTML is freed as soon as its page is rendered, so a large site
 /// is never held twice over, as bodies and as pages.
-pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Found) {
+pub fn render(site: Site, sources: &Sources) -> (Outputs, Found) {
+    render_into(site, sources, &Keep)
+}
+
+/// [`render`], each output handed to `sink` as it is made: the outputs keep
+/// what the sink gives back.
+pub fn render_into(mut site: Site, sources: &Sources, sink: &dyn Sink) -> (Outputs, Found) {
     let theme = match load_theme(&site, sources) {
         Ok(theme) => theme,
         Err(diagnostics) => return (Outputs::default(), vec![(Origin::Theme, diagnostics)]),
@@ -138,7 +164,7 @@ pub fn render(mut site: Site, sources: &Sources) -> (Outputs, Found) {
             )
         })
         .collect();
-    render_jobs(&site, sources, &theme, bodies, Selection::ALL)
+    render_jobs(&site, sources, &theme, bodies, Selection::ALL, sink)
 }
 
 /// What `check` renders. Every page's shortcodes and glossary notes are
@@ -320,7 +346,7 @@ pub fn render_selected(
             only.into_iter().map(|i| (i, None)).collect()
         }
     };
-    render_jobs(site, sources, theme, selected, selection)
+    render_jobs(site, sources, theme, selected, selection, &Keep)
 }
 
 /// Renders pages `i` of `jobs`, each with its body HTML if it was taken out
@@ -333,11 +359,12 @@ fn render_jobs(
     theme: &Theme,
     jobs: Vec<(usize, Option<String>)>,
     selection: Selection,
+    sink: &dyn Sink,
 ) -> (Outputs, Found) {
     let mut found = Found::new();
     let mut r = Renderer::new(site, sources, theme);
     r.render_notes(jobs.iter().map(|&(i, _)| &*site.pages()[i]));
-    let jobs_reported = jobs
+    let jobs_reported: BTreeMap<String, Vec<String>> = jobs
         .iter()
         .map(|&(i, _)| &site.pages()[i])
         .filter(|page| !page.body.bare_addresses.is_empty())
@@ -346,22 +373,18 @@ fn render_jobs(
             (path, page.body.bare_addresses.clone())
         })
         .collect();
+    let reported = |path: &str| Some(jobs_reported.get(path).map_or(&[][..], Vec::as_slice));
     let pages: Vec<RenderedPage> = jobs
         .into_par_iter()
         .map(|(i, body)| {
             let page = &site.pages()[i];
             let (html, problems) = r.page(i, page, body.as_deref().unwrap_or(&page.body.html));
-            (
-                url::output_of_source(&page.path).into(),
-                html.map(compact),
-                problems,
-            )
+            let path = url::output_of_source(&page.path);
+            let html = html.map(|html| sink.put(&path, compact(html), reported(&path)));
+            (path.into(), html, problems)
         })
         .collect();
-    let mut outputs = Outputs {
-        reported: Some(jobs_reported),
-        ..Outputs::default()
-    };
+    let mut outputs = Outputs::default();
     for (path, html, mut problems) in pages {
         match html {
             Ok(html) => {
@@ -383,7 +406,8 @@ fn render_jobs(
         for (path, html) in indexes {
             let problems = match html {
                 Ok(html) => {
-                    outputs.files.insert(path.clone(), html);
+                    let kept = sink.put(&path, html, reported(&path));
+                    outputs.files.insert(path.clone(), kept);
                     Vec::new()
                 }
                 Err(d) => vec![d],
@@ -391,7 +415,10 @@ fn render_jobs(
             found.push((Origin::Output(path.into()), problems));
         }
         if all {
-            outputs.files.extend(r.machine_files(&index_urls));
+            for (path, bytes) in r.machine_files(&index_urls) {
+                let kept = sink.put(&path, bytes, reported(&path));
+                outputs.files.insert(path, kept);
+            }
         } else {
             outputs
                 .files
@@ -405,9 +432,11 @@ fn render_jobs(
                 .get(&asset.output)
                 .cloned()
                 .unwrap_or_else(|| asset.output.clone());
-            outputs.files.insert(name, asset.bytes.clone());
+            let kept = sink.put(&name, asset.bytes.clone(), reported(&name));
+            outputs.files.insert(name, kept);
         }
     }
+    outputs.reported = Some(jobs_reported);
     (outputs, found)
 }
 

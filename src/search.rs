@@ -67,9 +67,17 @@ pub struct Read {
 /// Adds the search index to a built site that has a search page, made from
 /// what the output check's pass `read`.
 pub fn add_index(outputs: &mut Outputs, read: Read) {
-    if outputs.files.contains_key(PAGE) {
-        outputs.files.extend(files_of(read));
+    outputs.files.extend(index_of(outputs, read));
+}
+
+/// The files of the search index made from what was `read`: none for a site
+/// without a search page.
+pub fn index_of(outputs: &Outputs, mut read: Read) -> BTreeMap<String, Vec<u8>> {
+    if !outputs.files.contains_key(PAGE) {
+        return BTreeMap::new();
     }
+    read.cards.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files_of(read)
 }
 
 /// The files of the search index of `outputs`, by output path: none for a
@@ -105,8 +113,19 @@ pub struct Reader {
 
 impl Reader {
     pub fn of(outputs: &Outputs) -> Reader {
+        Reader::new(outputs.files.contains_key(PAGE))
+    }
+
+    /// The reader for a site made from `sources`, before it is rendered:
+    /// it reads pages only if the theme has a search page.
+    pub fn for_sources(sources: &crate::load::Sources) -> Reader {
+        let template = render::template_of(PAGE);
+        Reader::new((sources.templates.iter()).any(|file| sources.template_name(file) == template))
+    }
+
+    fn new(enabled: bool) -> Reader {
         Reader {
-            enabled: outputs.files.contains_key(PAGE),
+            enabled,
             postings: Postings::default(),
         }
     }
@@ -179,7 +198,9 @@ fn files_of(read: Read) -> BTreeMap<String, Vec<u8>> {
         .collect();
 
     // Pages are numbered in path order, among the pages indexed.
-    let slots = cards.last().map_or(0, |(_, card)| card.slot as usize + 1);
+    let slots = (cards.iter().map(|(_, card)| card.slot as usize + 1))
+        .max()
+        .unwrap_or(0);
     let mut number = vec![0; slots];
     for (n, (_, card)) in cards.iter().enumerate() {
         number[card.slot as usize] = n as u32;

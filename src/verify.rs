@@ -157,7 +157,7 @@ pub(crate) fn verify_reading<R: Reader>(
         .enumerate()
         .map(|(slot, (path, bytes))| {
             if is_html(path) {
-                scan_reading((slot, path), bytes, outputs, reader)
+                scan_reading((slot, path), bytes, reported(outputs, path), reader)
             } else {
                 (Scan::default(), None)
             }
@@ -239,14 +239,67 @@ pub fn verify_pages<'a>(
 /// Scans page `path` of `outputs`, without the link faults its content
 /// check reported on their source lines already.
 fn scan_page<'a>(path: &str, bytes: &'a [u8], outputs: &Outputs) -> Scan<'a> {
-    scan_reading((0, path), bytes, outputs, &Alone).0
+    scan_reading((0, path), bytes, reported(outputs, path), &Alone).0
+}
+
+/// The link texts of page `path` its content check reported already: `None`
+/// when not known.
+fn reported<'o>(outputs: &'o Outputs, path: &str) -> Option<&'o [String]> {
+    outputs
+        .reported
+        .as_ref()
+        .map(|by_page| by_page.get(path).map_or(&[][..], Vec::as_slice))
+}
+
+/// A page scanned as it was rendered (see [`scan_streamed`]), kept without
+/// its bytes.
+pub(crate) struct Scanned(Scan<'static>);
+
+/// Scans page `path`, the `slot`th output, as it is rendered, with `reader`
+/// reading it too; `reported` is what [`Outputs::reported`] would hold for
+/// it. The page's bytes can go once it returns: [`verify_scanned`] checks
+/// the site from the scans.
+pub(crate) fn scan_streamed<R: Reader>(
+    (slot, path): (usize, &str),
+    bytes: &[u8],
+    reported: Option<&[String]>,
+    reader: &R,
+) -> (Scanned, Option<R::Out>) {
+    if !is_html(path) {
+        return (Scanned(Scan::default()), None);
+    }
+    let (scan, read) = scan_reading((slot, path), bytes, reported, reader);
+    (Scanned(scan.into_owned()), read)
+}
+
+/// [`verify`] from the `scans` made as the pages were rendered (by output
+/// path; any order): `outputs` need only name every output, not hold it.
+pub(crate) fn verify_scanned(
+    outputs: &Outputs,
+    scans: Vec<(String, Scanned)>,
+    base_path: &str,
+    template_file: TemplateFile,
+) -> Vec<Diagnostic> {
+    let site = Index::new(outputs);
+    let mut by_slot: Vec<Scan<'static>> = Vec::new();
+    by_slot.resize_with(outputs.files.len(), Scan::default);
+    for (path, Scanned(scan)) in scans {
+        if let Some(slot) = site.file(&path) {
+            by_slot[slot] = scan;
+        }
+    }
+    let problems: Vec<(usize, Vec<Problem>)> = (0..by_slot.len())
+        .into_par_iter()
+        .map(|page| (page, check_page(page, &site, &by_slot, base_path)))
+        .collect();
+    collapse(problems, &site, &by_slot, base_path, template_file)
 }
 
 /// [`scan_page`], with `reader` reading the page, the `slot`th output, too.
 fn scan_reading<'a, R: Reader>(
     (slot, path): (usize, &str),
     bytes: &'a [u8],
-    outputs: &Outputs,
+    reported: Option<&[String]>,
     reader: &R,
 ) -> (Scan<'a>, Option<R::Out>) {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -258,10 +311,6 @@ fn scan_reading<'a, R: Reader>(
             page.token(token);
         }
     });
-    let reported = outputs
-        .reported
-        .as_ref()
-        .map(|by_page| by_page.get(path).map_or(&[][..], Vec::as_slice));
     scan.audit.forget(reported);
     (scan, page.and_then(|page| reader.finish(page)))
 }

@@ -24,6 +24,9 @@ use rayon::prelude::*;
 
 use crate::render::Outputs;
 
+mod stage;
+pub use stage::Stage;
+
 /// The marker that versions before the record kept inside the output
 /// folder: a folder holding it is osteon's, and the next build removes it.
 pub const MARKER: &str = ".osteon";

@@ -43,6 +43,28 @@ pub(super) struct Scan<'a> {
     pub(super) audit: Audit,
 }
 
+/// `Cow<'_, str>` as an owned one.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl Scan<'_> {
+    /// The scan with its own copies of what it sliced from the page, so the
+    /// page's bytes can go.
+    pub(super) fn into_owned(self) -> Scan<'static> {
+        Scan {
+            html: self.html,
+            ids: self.ids.into_iter().map(owned).collect(),
+            duplicates: self.duplicates.into_iter().map(owned).collect(),
+            urls: self.urls.into_iter().map(owned).collect(),
+            idrefs: (self.idrefs.into_iter())
+                .map(|(attr, id)| (attr, owned(id)))
+                .collect(),
+            audit: self.audit,
+        }
+    }
+}
+
 impl<'a> Scan<'a> {
     fn define(&mut self, id: Cow<'a, str>) {
         if id.is_empty() {

@@ -111,6 +111,45 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_build_that_fails_on_its_output_leaves_the_folder_and_no_staging_behind() {
+    let site = small_site();
+    site.build().success();
+    let before = site.snapshot_output();
+    // Every page is made, checked and staged before the output check finds
+    // the template's broken link: nothing of it reaches `public/`.
+    site.write("articles/new.md", &format!("{ARTICLE}\nNew page.\n"));
+    let template = crate::support::built_in("templates/article.html").replace(
+        "{% block main %}",
+        "{% block main %}<a href=\"/nowhere/\">x</a>",
+    );
+    site.write("templates/article.html", &template);
+    let run = site.build();
+    run.failure();
+    assert!(run.stderr.contains("/nowhere/"), "{}", run.stderr);
+    assert_eq!(before, site.snapshot_output());
+    assert!(!site.path().join(".public.osteon-stage").exists());
+}
+
+#[test]
+fn a_staging_folder_left_by_a_build_cut_short_is_cleared() {
+    let site = small_site();
+    site.write(".public.osteon-stage/junk.html", "half a page");
+    site.build().success();
+    assert!(!site.path().join(".public.osteon-stage").exists());
+    assert!(!site.path().join("public/junk.html").exists());
+    // Into a folder with a site in it, only what changed is moved in.
+    site.write("articles/new.md", &format!("{ARTICLE}\nNew page.\n"));
+    let run = site.build();
+    run.success();
+    assert!(run.stderr.contains("written"), "{}", run.stderr);
+    assert!(
+        site.read("public/articles/new/index.html")
+            .contains("New page.")
+    );
+    assert!(!site.path().join(".public.osteon-stage").exists());
+}
+
+#[test]
 fn an_interrupted_write_is_repaired() {
     let site = small_site();
     site.build().success();
