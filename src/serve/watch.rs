@@ -1,24 +1,23 @@
-//! File watching for `serve`: notify's debounced events, filtered to the files
-//! that can change the site, become one rebuild per burst on a thread of its own.
+//! File watching for `serve`: notify's events, filtered to the files that can
+//! change the site, start a rebuild at once on a thread of its own; the events
+//! that arrive during a rebuild make exactly one more.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::{Live, Rebuilt};
 use crate::Options;
 use crate::load::{self, Section};
 
-type Notifier = Debouncer<RecommendedWatcher, RecommendedCache>;
-
 /// Keeps the watcher, and with it the rebuild thread, running while it lives.
 pub(super) struct Watcher {
-    _notifier: Arc<Mutex<Notifier>>,
+    _notifier: Arc<Mutex<RecommendedWatcher>>,
 }
 
 /// The folders `load` reads, each watched with everything under it. The root itself
@@ -31,31 +30,34 @@ fn source_dirs() -> impl Iterator<Item = &'static str> {
         .chain(["data", "templates", "themes", "static"])
 }
 
-/// Starts watching the site folder: each debounced burst of changes becomes one
-/// rebuild on a thread of its own, and a log line.
-pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyhow::Result<Watcher> {
+/// Starts watching the site folder: a change starts a rebuild on a thread of
+/// its own at once, with no wait for more, and the changes made meanwhile are
+/// rebuilt together right after it. A rebuild that finds new errors waits up
+/// to `settle` for the rest of the save before they are shown.
+///
+/// notify's raw events, not a debouncer: a debouncer waits for a quiet spell
+/// after the last event before it reports the first, which is the wait this
+/// loop exists to avoid; the events of a rebuild's duration queue up in the
+/// channel and are taken together.
+pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow::Result<Watcher> {
     let filter = Filter::new(options)?;
     let watched = filter.root.clone();
     let (sender, receiver) = mpsc::channel::<Vec<PathBuf>>();
-    let mut notifier = new_debouncer(debounce, None, move |result: DebounceEventResult| {
-        match result {
-            Ok(events) => {
-                let paths: Vec<PathBuf> = events
+    let mut notifier = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        match event {
+            // The rebuild's own reads show up as `Access`; only changes count.
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
+            Ok(event) => {
+                let paths: Vec<PathBuf> = event
+                    .paths
                     .iter()
-                    // The rebuild's own reads show up as `Access`; only changes count.
-                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-                    .flat_map(|e| &e.event.paths)
                     .filter_map(|p| filter.relevant(p))
                     .collect();
                 if !paths.is_empty() {
                     let _ = sender.send(paths);
                 }
             }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: watching the site: {e}");
-                }
-            }
+            Err(e) => eprintln!("warning: watching the site: {e}"),
         }
     })
     .context("cannot watch the site folder")?;
@@ -78,10 +80,17 @@ pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyho
     std::thread::Builder::new()
         .name("osteon-rebuild".into())
         .spawn(move || {
+            let rebuilds = Rebuilds {
+                live,
+                root,
+                watched,
+                notifier: weak,
+                settle,
+            };
             while let Ok(changed) = receiver.recv() {
-                let changed = merge(changed, &receiver);
-                watch_new_folders(&weak, &watched, &changed);
-                rebuild_and_log(&live, &root, &changed);
+                if rebuilds.save(merge(changed, &receiver), &receiver).is_err() {
+                    return;
+                }
             }
         })
         .context("cannot start the rebuild thread")?;
@@ -90,8 +99,59 @@ pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyho
     })
 }
 
+/// What the rebuild thread works with.
+struct Rebuilds {
+    live: Live,
+    /// The site folder as given, which the project's paths start with.
+    root: PathBuf,
+    /// The site folder as the watcher reports paths (canonical).
+    watched: PathBuf,
+    notifier: Weak<Mutex<RecommendedWatcher>>,
+    settle: Duration,
+}
+
+/// The watcher is gone: the server is stopping.
+struct Stopped;
+
+impl Rebuilds {
+    /// Rebuilds after `changed` and logs it. While the rebuild finds new
+    /// errors, the next changes (the rest of the save) are rebuilt before
+    /// anything is shown; after `settle` without one, the errors are.
+    fn save(
+        &self,
+        mut changed: Vec<PathBuf>,
+        receiver: &Receiver<Vec<PathBuf>>,
+    ) -> Result<(), Stopped> {
+        let start = Instant::now();
+        let mut all = changed.clone();
+        loop {
+            watch_new_folders(&self.notifier, &self.watched, &changed);
+            let paths: Vec<PathBuf> = changed.iter().map(|p| self.root.join(p)).collect();
+            let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+            let result = match self.live.rebuild_or_hold(&paths) {
+                Ok(rebuilt) if rebuilt.held => match receiver.recv_timeout(self.settle) {
+                    Ok(more) => {
+                        changed = merge(more, receiver);
+                        all.extend(changed.iter().cloned());
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        Ok(self.live.publish_held().unwrap_or(rebuilt))
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return Err(Stopped),
+                },
+                result => result,
+            };
+            all.sort();
+            all.dedup();
+            log(result, &all, start);
+            return Ok(());
+        }
+    }
+}
+
 /// `changed` with the changes that queued up meanwhile, sorted, without repeats.
-fn merge(mut changed: Vec<PathBuf>, receiver: &mpsc::Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
+fn merge(mut changed: Vec<PathBuf>, receiver: &Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
     while let Ok(more) = receiver.try_recv() {
         changed.extend(more);
     }
@@ -101,7 +161,7 @@ fn merge(mut changed: Vec<PathBuf>, receiver: &mpsc::Receiver<Vec<PathBuf>>) -> 
 }
 
 /// Watches a source folder created after the server started (`static/`, say).
-fn watch_new_folders(notifier: &Weak<Mutex<Notifier>>, root: &Path, changed: &[PathBuf]) {
+fn watch_new_folders(notifier: &Weak<Mutex<RecommendedWatcher>>, root: &Path, changed: &[PathBuf]) {
     for path in changed {
         let is_source_dir = path.to_str().is_some_and(|p| source_dirs().any(|d| d == p));
         if !is_source_dir || !load::is_folder(root, path) {
@@ -118,11 +178,7 @@ fn watch_new_folders(notifier: &Weak<Mutex<Notifier>>, root: &Path, changed: &[P
     }
 }
 
-fn rebuild_and_log(live: &Live, root: &Path, changed: &[PathBuf]) {
-    let paths: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let start = Instant::now();
-    let result = live.rebuild(&paths);
+fn log(result: anyhow::Result<Rebuilt>, changed: &[PathBuf], start: Instant) {
     let ms = start.elapsed().as_millis();
     let what = describe(changed);
     match result {

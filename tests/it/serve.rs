@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use osteon::Options;
-use osteon::serve::{Config, DEBOUNCE, RELOAD_SCRIPT};
+use osteon::serve::{Config, RELOAD_SCRIPT, SETTLE};
 
 use crate::support::{ARTICLE, Site};
 
@@ -47,7 +47,8 @@ impl Server {
                 ..Options::default()
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            debounce: DEBOUNCE,
+            settle: SETTLE,
+            follow: true,
             fail_on: fail_on.map(str::to_string),
         };
         let (started, addr) = std::sync::mpsc::channel();
