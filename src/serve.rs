@@ -329,11 +329,8 @@ impl Live {
         {
             site.base_path = base_path;
         }
-        let follow = self.follow(&site, &rebuild);
-        let reloaded = !rebuild.changed.is_empty()
-            || !rebuild.removed.is_empty()
-            || overlay_changed
-            || follow.is_some();
+        let reloaded =
+            !rebuild.changed.is_empty() || !rebuild.removed.is_empty() || overlay_changed;
         let errors = site.errors.len();
         if reloaded {
             site.reloads += 1;
@@ -342,7 +339,7 @@ impl Live {
                 n: site.reloads,
                 errors,
                 all: change.all || overlay_changed,
-                follow,
+                follow: self.follow(&site, &rebuild),
                 ..change
             };
             let json = serde_json::to_string(&change).expect("plain data");

@@ -156,6 +156,9 @@
     busy = false;
   };
 
+  // Where this tab is going: a save makes more than one change with the
+  // same address to follow, and a second `assign` would cancel the first.
+  let following = null;
   let lost = false;
   const events = new EventSource("/__osteon/events");
   events.onerror = () => {
@@ -173,7 +176,8 @@
     if (!change || change.lagged || change.reload) {
       location.reload();
     } else if (change.follow && change.follow !== here() && usedLast()) {
-      location.assign(change.follow);
+      if (following !== change.follow) location.assign(change.follow);
+      following = change.follow;
     } else if (change.all || change.pages.some(mine)) {
       update();
     }
