@@ -1,10 +1,12 @@
-//! Tests of `serve`'s request paths, reload script, overlay and watch filter.
+//! Tests of `serve`'s request paths, live script, overlay, watch filter and
+//! the rebuild loop.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::http::request_path;
 use super::overlay::inject;
-use super::watch::Filter;
+use super::watch::{Filter, each_batch};
 use super::*;
 use crate::diagnostic::SourceMap;
 
@@ -104,4 +106,105 @@ fn swap_files_hidden_folders_and_the_output_are_ignored() {
         Some(PathBuf::from("articles/bones.md"))
     );
     assert_eq!(filter.relevant(Path::new("/elsewhere/x.md")), None);
+}
+
+/// What the rebuild loop handed over: a batch of paths, or `None` to
+/// publish what it held back.
+type Calls = Vec<Option<Vec<PathBuf>>>;
+
+/// Runs the rebuild loop on its own thread; `rebuild` answers whether it
+/// holds back (and may wait for the test). Returns the calls once `feed`
+/// has sent everything and dropped the sender.
+fn batches(
+    settle: Duration,
+    mut rebuild: impl FnMut(&Option<Vec<PathBuf>>) -> bool + Send + 'static,
+    feed: impl FnOnce(std::sync::mpsc::Sender<Vec<PathBuf>>),
+) -> Calls {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let looping = std::thread::spawn(move || {
+        let mut calls = Calls::new();
+        each_batch(&receiver, settle, |batch| {
+            let held = rebuild(&batch);
+            calls.push(batch);
+            held
+        });
+        calls
+    });
+    feed(sender);
+    looping.join().unwrap()
+}
+
+fn paths(names: &[&str]) -> Option<Vec<PathBuf>> {
+    Some(names.iter().map(PathBuf::from).collect())
+}
+
+#[test]
+fn the_first_change_rebuilds_at_once_and_those_meanwhile_make_one_more() {
+    let (started, is_started) = std::sync::mpsc::channel();
+    let (sent, were_sent) = std::sync::mpsc::channel::<()>();
+    let calls = batches(
+        Duration::from_millis(20),
+        move |_| {
+            // The first rebuild lasts until the test has saved three more times.
+            let _ = started.send(());
+            let _ = were_sent.recv();
+            false
+        },
+        move |sender| {
+            sender.send(vec!["articles/a.md".into()]).unwrap();
+            is_started.recv_timeout(Duration::from_secs(10)).unwrap();
+            for name in ["articles/b.md", "articles/a.md", "data/c.toml"] {
+                sender.send(vec![name.into()]).unwrap();
+            }
+            sent.send(()).unwrap();
+        },
+    );
+    assert_eq!(
+        calls,
+        [
+            paths(&["articles/a.md"]),
+            paths(&["articles/a.md", "articles/b.md", "data/c.toml"]),
+        ]
+    );
+}
+
+#[test]
+fn a_held_rebuild_waits_for_the_rest_of_the_save_or_is_published() {
+    // The rest of the save comes within the settle time: nothing is published
+    // but by the rebuild after it.
+    let (started, is_started) = std::sync::mpsc::channel();
+    let calls = batches(
+        Duration::from_secs(10),
+        move |batch| {
+            let _ = started.send(());
+            batch == &paths(&["articles/a.md"])
+        },
+        |sender| {
+            sender.send(vec!["articles/a.md".into()]).unwrap();
+            is_started.recv_timeout(Duration::from_secs(10)).unwrap();
+            sender.send(vec!["articles/b.md".into()]).unwrap();
+            is_started.recv_timeout(Duration::from_secs(10)).unwrap();
+        },
+    );
+    assert_eq!(
+        calls,
+        [paths(&["articles/a.md"]), paths(&["articles/b.md"])]
+    );
+
+    // No more changes: after the settle time the held errors are published.
+    let (published, is_published) = std::sync::mpsc::channel();
+    let calls = batches(
+        Duration::from_millis(20),
+        move |batch| {
+            if batch.is_none() {
+                let _ = published.send(());
+            }
+            batch.is_some()
+        },
+        |sender| {
+            sender.send(vec!["articles/a.md".into()]).unwrap();
+            is_published.recv_timeout(Duration::from_secs(10)).unwrap();
+        },
+    );
+    assert_eq!(calls, [paths(&["articles/a.md"]), None]);
 }

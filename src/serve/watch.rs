@@ -80,18 +80,14 @@ pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow:
     std::thread::Builder::new()
         .name("osteon-rebuild".into())
         .spawn(move || {
-            let rebuilds = Rebuilds {
+            let mut saves = Saves {
                 live,
                 root,
                 watched,
                 notifier: weak,
-                settle,
+                pending: None,
             };
-            while let Ok(changed) = receiver.recv() {
-                if rebuilds.save(merge(changed, &receiver), &receiver).is_err() {
-                    return;
-                }
-            }
+            each_batch(&receiver, settle, |batch| saves.rebuild(batch));
         })
         .context("cannot start the rebuild thread")?;
     Ok(Watcher {
@@ -99,54 +95,82 @@ pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow:
     })
 }
 
-/// What the rebuild thread works with.
-struct Rebuilds {
+/// Hands the changes from `receiver` to `rebuild` until the channel closes:
+/// the first change at once, with no wait for more, and the changes that
+/// queued up during a rebuild together, as the next batch. While `rebuild`
+/// says it holds new errors back, the next batch is awaited for `settle` at
+/// most; if none comes, `rebuild(None)` publishes them.
+pub(super) fn each_batch(
+    receiver: &Receiver<Vec<PathBuf>>,
+    settle: Duration,
+    mut rebuild: impl FnMut(Option<Vec<PathBuf>>) -> bool,
+) {
+    let mut holding = false;
+    loop {
+        let batch = if holding {
+            match receiver.recv_timeout(settle) {
+                Ok(batch) => batch,
+                Err(RecvTimeoutError::Timeout) => {
+                    holding = rebuild(None);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match receiver.recv() {
+                Ok(batch) => batch,
+                Err(_) => return,
+            }
+        };
+        holding = rebuild(Some(merge(batch, receiver)));
+    }
+}
+
+/// The rebuild thread's side of a save: rebuilds and the log line.
+struct Saves {
     live: Live,
     /// The site folder as given, which the project's paths start with.
     root: PathBuf,
     /// The site folder as the watcher reports paths (canonical).
     watched: PathBuf,
     notifier: Weak<Mutex<RecommendedWatcher>>,
-    settle: Duration,
+    /// While a rebuild is held back: when the save began, and every path
+    /// it changed, for the log line.
+    pending: Option<(Instant, Vec<PathBuf>)>,
 }
 
-/// The watcher is gone: the server is stopping.
-struct Stopped;
-
-impl Rebuilds {
-    /// Rebuilds after `changed` and logs it. While the rebuild finds new
-    /// errors, the next changes (the rest of the save) are rebuilt before
-    /// anything is shown; after `settle` without one, the errors are.
-    fn save(
-        &self,
-        mut changed: Vec<PathBuf>,
-        receiver: &Receiver<Vec<PathBuf>>,
-    ) -> Result<(), Stopped> {
-        let start = Instant::now();
-        let mut all = changed.clone();
-        loop {
-            watch_new_folders(&self.notifier, &self.watched, &changed);
-            let paths: Vec<PathBuf> = changed.iter().map(|p| self.root.join(p)).collect();
-            let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-            let result = match self.live.rebuild_or_hold(&paths) {
-                Ok(rebuilt) if rebuilt.held => match receiver.recv_timeout(self.settle) {
-                    Ok(more) => {
-                        changed = merge(more, receiver);
-                        all.extend(changed.iter().cloned());
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Timeout) => {
-                        Ok(self.live.publish_held().unwrap_or(rebuilt))
-                    }
-                    Err(RecvTimeoutError::Disconnected) => return Err(Stopped),
-                },
-                result => result,
-            };
-            all.sort();
-            all.dedup();
-            log(result, &all, start);
-            return Ok(());
-        }
+impl Saves {
+    /// Rebuilds after `changed`, or publishes the rebuild held back if
+    /// `None`, and logs what was published. True if this rebuild is held
+    /// back (see [`Live::rebuild_or_hold`]).
+    fn rebuild(&mut self, changed: Option<Vec<PathBuf>>) -> bool {
+        let result = match changed {
+            Some(changed) => {
+                watch_new_folders(&self.notifier, &self.watched, &changed);
+                let (_, all) = self
+                    .pending
+                    .get_or_insert_with(|| (Instant::now(), Vec::new()));
+                all.extend(changed.iter().cloned());
+                let paths: Vec<PathBuf> = changed.iter().map(|p| self.root.join(p)).collect();
+                let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+                match self.live.rebuild_or_hold(&paths) {
+                    Ok(rebuilt) if rebuilt.held => return true,
+                    result => result,
+                }
+            }
+            None => match self.live.publish_held() {
+                Some(rebuilt) => Ok(rebuilt),
+                None => return false,
+            },
+        };
+        let (start, mut all) = self
+            .pending
+            .take()
+            .unwrap_or_else(|| (Instant::now(), Vec::new()));
+        all.sort();
+        all.dedup();
+        log(result, &all, start);
+        false
     }
 }
 
