@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::http::request_path;
 use super::overlay::inject;
-use super::watch::{Filter, each_batch};
+use super::watch::{Filter, Step, each_batch};
 use super::*;
 use crate::diagnostic::SourceMap;
 
@@ -118,7 +118,7 @@ type Calls = Vec<Option<Vec<PathBuf>>>;
 fn batches(
     settle: Duration,
     mut rebuild: impl FnMut(&Option<Vec<PathBuf>>) -> bool + Send + 'static,
-    feed: impl FnOnce(std::sync::mpsc::Sender<Vec<PathBuf>>),
+    feed: impl FnOnce(std::sync::mpsc::Sender<Vec<(PathBuf, Step)>>),
 ) -> Calls {
     let (sender, receiver) = std::sync::mpsc::channel();
     let looping = std::thread::spawn(move || {
@@ -132,6 +132,10 @@ fn batches(
     });
     feed(sender);
     looping.join().unwrap()
+}
+
+fn done(name: &str) -> Vec<(PathBuf, Step)> {
+    vec![(name.into(), Step::Done)]
 }
 
 fn paths(names: &[&str]) -> Option<Vec<PathBuf>> {
@@ -151,10 +155,10 @@ fn the_first_change_rebuilds_at_once_and_those_meanwhile_make_one_more() {
             false
         },
         move |sender| {
-            sender.send(vec!["articles/a.md".into()]).unwrap();
+            sender.send(done("articles/a.md")).unwrap();
             is_started.recv_timeout(Duration::from_secs(10)).unwrap();
             for name in ["articles/b.md", "articles/a.md", "data/c.toml"] {
-                sender.send(vec![name.into()]).unwrap();
+                sender.send(done(name)).unwrap();
             }
             sent.send(()).unwrap();
         },
@@ -180,9 +184,9 @@ fn a_held_rebuild_waits_for_the_rest_of_the_save_or_is_published() {
             batch == &paths(&["articles/a.md"])
         },
         |sender| {
-            sender.send(vec!["articles/a.md".into()]).unwrap();
+            sender.send(done("articles/a.md")).unwrap();
             is_started.recv_timeout(Duration::from_secs(10)).unwrap();
-            sender.send(vec!["articles/b.md".into()]).unwrap();
+            sender.send(done("articles/b.md")).unwrap();
             is_started.recv_timeout(Duration::from_secs(10)).unwrap();
         },
     );
@@ -202,9 +206,37 @@ fn a_held_rebuild_waits_for_the_rest_of_the_save_or_is_published() {
             batch.is_some()
         },
         |sender| {
-            sender.send(vec!["articles/a.md".into()]).unwrap();
+            sender.send(done("articles/a.md")).unwrap();
             is_published.recv_timeout(Duration::from_secs(10)).unwrap();
         },
     );
     assert_eq!(calls, [paths(&["articles/a.md"]), None]);
+}
+
+#[test]
+fn a_file_is_rebuilt_when_it_is_closed_or_after_the_settle_time_if_it_is_not() {
+    // Truncated, written, then closed: one rebuild, at the close. A file
+    // created and written without a close is rebuilt after the settle time.
+    let (rebuilt, was_rebuilt) = std::sync::mpsc::channel();
+    let calls = batches(
+        Duration::from_millis(50),
+        move |_| {
+            let _ = rebuilt.send(());
+            false
+        },
+        move |sender| {
+            let writing = |name: &str| vec![(PathBuf::from(name), Step::Writing)];
+            sender.send(writing("articles/a.md")).unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+            sender.send(writing("articles/a.md")).unwrap();
+            sender.send(done("articles/a.md")).unwrap();
+            was_rebuilt.recv_timeout(Duration::from_secs(10)).unwrap();
+            sender.send(writing("articles/b.md")).unwrap();
+            was_rebuilt.recv_timeout(Duration::from_secs(10)).unwrap();
+        },
+    );
+    assert_eq!(
+        calls,
+        [paths(&["articles/a.md"]), paths(&["articles/b.md"])]
+    );
 }

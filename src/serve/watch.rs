@@ -1,6 +1,7 @@
 //! File watching for `serve`: notify's events, filtered to the files that can
-//! change the site, start a rebuild at once on a thread of its own; the events
-//! that arrive during a rebuild make exactly one more.
+//! change the site, start a rebuild on a thread of its own as soon as a file
+//! is written and closed; the events that arrive during a rebuild make
+//! exactly one more.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::{Live, Rebuilt};
@@ -30,34 +32,38 @@ fn source_dirs() -> impl Iterator<Item = &'static str> {
         .chain(["data", "templates", "themes", "static"])
 }
 
-/// Starts watching the site folder: a change starts a rebuild on a thread of
-/// its own at once, with no wait for more, and the changes made meanwhile are
-/// rebuilt together right after it. A rebuild that finds new errors waits up
-/// to `settle` for the rest of the save before they are shown.
+/// Starts watching the site folder: a saved file starts a rebuild on a
+/// thread of its own at once, with no wait for more, and the changes made
+/// meanwhile are rebuilt together right after it (see [`each_batch`]). A
+/// rebuild that finds new errors waits up to `settle` for the rest of the
+/// save before they are shown.
 ///
 /// notify's raw events, not a debouncer: a debouncer waits for a quiet spell
 /// after the last event before it reports the first, which is the wait this
 /// loop exists to avoid; the events of a rebuild's duration queue up in the
-/// channel and are taken together.
+/// channel and are taken together. The rebuild starts when a written file is
+/// closed, not at its first write: started at the truncation that opens a
+/// save, it would read the file empty or cut short and rebuild twice.
 pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow::Result<Watcher> {
     let filter = Filter::new(options)?;
     let watched = filter.root.clone();
-    let (sender, receiver) = mpsc::channel::<Vec<PathBuf>>();
+    let (sender, receiver) = mpsc::channel::<Vec<(PathBuf, Step)>>();
     let mut notifier = notify::recommended_watcher(move |event: notify::Result<Event>| {
-        match event {
-            // The rebuild's own reads show up as `Access`; only changes count.
-            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
-            Ok(event) => {
-                let paths: Vec<PathBuf> = event
-                    .paths
-                    .iter()
-                    .filter_map(|p| filter.relevant(p))
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = sender.send(paths);
-                }
-            }
-            Err(e) => eprintln!("warning: watching the site: {e}"),
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => return eprintln!("warning: watching the site: {e}"),
+        };
+        let Some(step) = Step::of(event.kind) else {
+            return;
+        };
+        let paths: Vec<(PathBuf, Step)> = event
+            .paths
+            .iter()
+            .filter_map(|p| filter.relevant(p))
+            .map(|p| (p, step))
+            .collect();
+        if !paths.is_empty() {
+            let _ = sender.send(paths);
         }
     })
     .context("cannot watch the site folder")?;
@@ -95,35 +101,85 @@ pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow:
     })
 }
 
+/// Where a file is in a save, as far as the watcher can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Written to, or created, and still open: its bytes may be cut short.
+    Writing,
+    /// Closed after writing, renamed, removed, or changed otherwise: done.
+    Done,
+}
+
+impl Step {
+    /// `None` for the events that change nothing (the rebuild's own reads).
+    fn of(kind: EventKind) -> Option<Step> {
+        match kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(Step::Done),
+            EventKind::Access(_) => None,
+            EventKind::Modify(ModifyKind::Data(_)) | EventKind::Create(CreateKind::File) => {
+                Some(Step::Writing)
+            }
+            _ => Some(Step::Done),
+        }
+    }
+}
+
 /// Hands the changes from `receiver` to `rebuild` until the channel closes:
-/// the first change at once, with no wait for more, and the changes that
-/// queued up during a rebuild together, as the next batch. While `rebuild`
-/// says it holds new errors back, the next batch is awaited for `settle` at
-/// most; if none comes, `rebuild(None)` publishes them.
+/// each file at once when it is done (on Linux, closed after writing), with
+/// no wait for more, and the changes that queued up during a rebuild
+/// together, as the next batch. A file written to but not closed (a system
+/// that does not report closing, a writer that keeps it open) is rebuilt
+/// after `settle`. While `rebuild` says it holds new errors back, the next
+/// batch is awaited for `settle` at most; if none comes, `rebuild(None)`
+/// publishes them.
 pub(super) fn each_batch(
-    receiver: &Receiver<Vec<PathBuf>>,
+    receiver: &Receiver<Vec<(PathBuf, Step)>>,
     settle: Duration,
     mut rebuild: impl FnMut(Option<Vec<PathBuf>>) -> bool,
 ) {
     let mut holding = false;
+    let mut writing: Vec<PathBuf> = Vec::new();
     loop {
-        let batch = if holding {
-            match receiver.recv_timeout(settle) {
-                Ok(batch) => batch,
-                Err(RecvTimeoutError::Timeout) => {
-                    holding = rebuild(None);
-                    continue;
-                }
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
+        let next = if holding || !writing.is_empty() {
+            receiver.recv_timeout(settle)
         } else {
-            match receiver.recv() {
-                Ok(batch) => batch,
-                Err(_) => return,
-            }
+            receiver.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
-        holding = rebuild(Some(merge(batch, receiver)));
+        let mut ready = match next {
+            Ok(batch) => done(batch, receiver, &mut writing),
+            // Written to with no close: rebuilt as it is.
+            Err(RecvTimeoutError::Timeout) if !writing.is_empty() => std::mem::take(&mut writing),
+            Err(RecvTimeoutError::Timeout) => {
+                holding = rebuild(None);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if ready.is_empty() {
+            continue;
+        }
+        ready.sort();
+        ready.dedup();
+        holding = rebuild(Some(ready));
     }
+}
+
+/// The files done in `batch` and in what queued up after it; `writing`
+/// keeps the files still being written.
+fn done(
+    batch: Vec<(PathBuf, Step)>,
+    receiver: &Receiver<Vec<(PathBuf, Step)>>,
+    writing: &mut Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let mut ready = Vec::new();
+    for (path, step) in batch.into_iter().chain(receiver.try_iter().flatten()) {
+        writing.retain(|p| *p != path);
+        match step {
+            Step::Writing => writing.push(path),
+            Step::Done => ready.push(path),
+        }
+    }
+    ready
 }
 
 /// The rebuild thread's side of a save: rebuilds and the log line.
@@ -172,16 +228,6 @@ impl Saves {
         log(result, &all, start);
         false
     }
-}
-
-/// `changed` with the changes that queued up meanwhile, sorted, without repeats.
-fn merge(mut changed: Vec<PathBuf>, receiver: &Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
-    while let Ok(more) = receiver.try_recv() {
-        changed.extend(more);
-    }
-    changed.sort();
-    changed.dedup();
-    changed
 }
 
 /// Watches a source folder created after the server started (`static/`, say).
