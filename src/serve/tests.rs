@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::http::request_path;
 use super::overlay::inject;
-use super::watch::{Filter, Step, each_batch};
+use super::watch::{Filter, Step, Waits, each_batch};
 use super::*;
 use crate::diagnostic::SourceMap;
 
@@ -116,14 +116,14 @@ type Calls = Vec<Option<Vec<PathBuf>>>;
 /// holds back (and may wait for the test). Returns the calls once `feed`
 /// has sent everything and dropped the sender.
 fn batches(
-    settle: Duration,
+    waits: Waits,
     mut rebuild: impl FnMut(&Option<Vec<PathBuf>>) -> bool + Send + 'static,
     feed: impl FnOnce(std::sync::mpsc::Sender<Vec<(PathBuf, Step)>>),
 ) -> Calls {
     let (sender, receiver) = std::sync::mpsc::channel();
     let looping = std::thread::spawn(move || {
         let mut calls = Calls::new();
-        each_batch(&receiver, settle, |batch| {
+        each_batch(&receiver, waits, |batch| {
             let held = rebuild(&batch);
             calls.push(batch);
             held
@@ -132,6 +132,13 @@ fn batches(
     });
     feed(sender);
     looping.join().unwrap()
+}
+
+fn waits(settle_ms: u64, close_ms: u64) -> Waits {
+    Waits {
+        settle: Duration::from_millis(settle_ms),
+        close: Duration::from_millis(close_ms),
+    }
 }
 
 fn done(name: &str) -> Vec<(PathBuf, Step)> {
@@ -147,7 +154,7 @@ fn the_first_change_rebuilds_at_once_and_those_meanwhile_make_one_more() {
     let (started, is_started) = std::sync::mpsc::channel();
     let (sent, were_sent) = std::sync::mpsc::channel::<()>();
     let calls = batches(
-        Duration::from_millis(20),
+        waits(20, 20),
         move |_| {
             // The first rebuild lasts until the test has saved three more times.
             let _ = started.send(());
@@ -178,7 +185,7 @@ fn a_held_rebuild_waits_for_the_rest_of_the_save_or_is_published() {
     // but by the rebuild after it.
     let (started, is_started) = std::sync::mpsc::channel();
     let calls = batches(
-        Duration::from_secs(10),
+        waits(10_000, 10_000),
         move |batch| {
             let _ = started.send(());
             batch == &paths(&["articles/a.md"])
@@ -198,7 +205,7 @@ fn a_held_rebuild_waits_for_the_rest_of_the_save_or_is_published() {
     // No more changes: after the settle time the held errors are published.
     let (published, is_published) = std::sync::mpsc::channel();
     let calls = batches(
-        Duration::from_millis(20),
+        waits(20, 20),
         move |batch| {
             if batch.is_none() {
                 let _ = published.send(());
@@ -214,12 +221,12 @@ fn a_held_rebuild_waits_for_the_rest_of_the_save_or_is_published() {
 }
 
 #[test]
-fn a_file_is_rebuilt_when_it_is_closed_or_after_the_settle_time_if_it_is_not() {
+fn a_file_is_rebuilt_when_it_is_closed_or_after_the_close_wait_if_it_is_not() {
     // Truncated, written, then closed: one rebuild, at the close. A file
-    // created and written without a close is rebuilt after the settle time.
+    // created and written without a close is rebuilt after the close wait.
     let (rebuilt, was_rebuilt) = std::sync::mpsc::channel();
     let calls = batches(
-        Duration::from_millis(50),
+        waits(10, 50),
         move |_| {
             let _ = rebuilt.send(());
             false
@@ -238,5 +245,34 @@ fn a_file_is_rebuilt_when_it_is_closed_or_after_the_settle_time_if_it_is_not() {
     assert_eq!(
         calls,
         [paths(&["articles/a.md"]), paths(&["articles/b.md"])]
+    );
+}
+
+#[test]
+fn held_errors_wait_while_a_file_is_being_written() {
+    // A rebuild catches the article renamed aside and holds its errors; the
+    // new file is opened and written, slowly: the errors are not published
+    // after the settle time, since the rest of the save is under way.
+    let (started, is_started) = std::sync::mpsc::channel();
+    let calls = batches(
+        waits(10, 10_000),
+        move |batch| {
+            let _ = started.send(());
+            batch == &paths(&["articles/a.md"])
+        },
+        move |sender| {
+            sender.send(done("articles/a.md")).unwrap();
+            is_started.recv_timeout(Duration::from_secs(10)).unwrap();
+            sender
+                .send(vec![("articles/a.md".into(), Step::Writing)])
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+            sender.send(done("articles/a.md")).unwrap();
+            is_started.recv_timeout(Duration::from_secs(10)).unwrap();
+        },
+    );
+    assert_eq!(
+        calls,
+        [paths(&["articles/a.md"]), paths(&["articles/a.md"])]
     );
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
-use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _, WatcherKind};
 
 use super::{Live, Rebuilt};
 use crate::Options;
@@ -93,7 +93,15 @@ pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow:
                 notifier: weak,
                 pending: None,
             };
-            each_batch(&receiver, settle, |batch| saves.rebuild(batch));
+            let waits = Waits {
+                settle,
+                close: if RecommendedWatcher::kind() == WatcherKind::Inotify {
+                    CLOSE_WAIT
+                } else {
+                    settle
+                },
+            };
+            each_batch(&receiver, waits, |batch| saves.rebuild(batch));
         })
         .context("cannot start the rebuild thread")?;
     Ok(Watcher {
@@ -124,24 +132,41 @@ impl Step {
     }
 }
 
+/// How long a file written to may stay open before it is rebuilt as it is,
+/// where the system reports closing (Linux): an editor closes the file the
+/// moment it has written it, but a busy machine can stall a writer between
+/// its first write and its last for far longer than [`super::SETTLE`].
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
+
+/// How long the rebuild loop waits for more.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Waits {
+    /// For the rest of a save, while a rebuild holds new errors back.
+    pub(super) settle: Duration,
+    /// For a file written to to be closed. Where the system reports no
+    /// closing, the same as `settle`.
+    pub(super) close: Duration,
+}
+
 /// Hands the changes from `receiver` to `rebuild` until the channel closes:
 /// each file at once when it is done (on Linux, closed after writing), with
 /// no wait for more, and the changes that queued up during a rebuild
-/// together, as the next batch. A file written to but not closed (a system
-/// that does not report closing, a writer that keeps it open) is rebuilt
-/// after `settle`. While `rebuild` says it holds new errors back, the next
-/// batch is awaited for `settle` at most; if none comes, `rebuild(None)`
-/// publishes them.
+/// together, as the next batch. A file written to but not closed within
+/// `close` is rebuilt as it is. While `rebuild` says it holds new errors
+/// back and no file is being written, the next batch is awaited for
+/// `settle` at most; if none comes, `rebuild(None)` publishes them.
 pub(super) fn each_batch(
     receiver: &Receiver<Vec<(PathBuf, Step)>>,
-    settle: Duration,
+    waits: Waits,
     mut rebuild: impl FnMut(Option<Vec<PathBuf>>) -> bool,
 ) {
     let mut holding = false;
     let mut writing: Vec<PathBuf> = Vec::new();
     loop {
-        let next = if holding || !writing.is_empty() {
-            receiver.recv_timeout(settle)
+        let next = if !writing.is_empty() {
+            receiver.recv_timeout(waits.close)
+        } else if holding {
+            receiver.recv_timeout(waits.settle)
         } else {
             receiver.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };

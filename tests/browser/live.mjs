@@ -10,6 +10,8 @@
 // - an edit to the open page shows without a reload (a value set on
 //   `window` survives), with scroll, focus and an open glossary note kept,
 //   also when the edit is in the glossary link's own paragraph;
+// - a broken save shows the error overlay in the open page, which takes
+//   focus, and fixing it takes the overlay away, both without a reload;
 // - a save of another article takes the tab the reader used last to it,
 //   and leaves the other tab where it was;
 // - with --no-follow, the tab stays where it is;
@@ -62,6 +64,7 @@ const state = (page) =>
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   await swaps();
+  await showsAndHidesTheOverlay();
   await follows();
   await staysWithNoFollow();
   await reloadsForTheHead();
@@ -101,6 +104,29 @@ async function swaps() {
     check(now.focusKept, `${where} moved focus (to ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`);
     check(now.noteOpen, `${where} closed the open glossary note`);
   }
+  await context.close();
+}
+
+/** A broken save shows the error overlay in place, and fixing it takes it away. */
+async function showsAndHidesTheOverlay() {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  await page.goto(`${url}articles/bones/`);
+  await page.evaluate(() => {
+    window.osteonTestValue = "kept";
+  });
+  const good = await readFile(file("articles/bones.md"), "utf8");
+  await writeFile(file("articles/bones.md"), `${good}\nSee [a page that is not there](nowhere.md).\n`);
+  await page.waitForSelector("#osteon-overlay", { timeout: TIMEOUT });
+  const shown = await page.evaluate(() => ({
+    focused: document.activeElement?.id === "osteon-overlay",
+    text: document.getElementById("osteon-overlay").textContent,
+  }));
+  check(shown.text.includes("nowhere.md"), `the overlay does not name the broken link: ${shown.text}`);
+  check(shown.focused, "the overlay, an alert dialog, did not take focus");
+  await writeFile(file("articles/bones.md"), good);
+  await page.waitForSelector("#osteon-overlay", { state: "detached", timeout: TIMEOUT });
+  check((await state(page)).kept, "the overlay came or went by a full reload");
   await context.close();
 }
 
