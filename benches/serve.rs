@@ -1,11 +1,16 @@
-//! The serve benchmark: how long from saving a file to the updated page being served.
+//! The serve benchmark: how long from saving a file to the updated page being served,
+//! and to the edit being visible in a browser showing that page.
 //!
 //! `cargo bench --bench serve -- [--sizes 1000,10000] [--dir DIR] [--edits 20]`. For each
 //! size it generates the corpus, starts the release binary `osteon serve --port 0`,
 //! then `--edits` times appends a unique marker sentence to one article, writes the
 //! file and polls that page over one keep-alive connection until the marker is
-//! served. It prints the median and the slowest of those times, the time to the first
-//! page, and the server's memory after the edits.
+//! served. Then, with the page open in headless Chromium (`benches/visible.mjs`, if
+//! Node, playwright-core and Chromium are there), `--edits` more times it arms a
+//! watch for a new marker in the page, writes the file and waits until the page's
+//! text holds it. It prints the medians and the slowest of those times, the time to
+//! the first page, and the server's memory after the edits, and at the end both
+//! medians for every size side by side.
 
 // The Hugo half of the corpus is for the build bench only.
 #[allow(dead_code)]
@@ -117,7 +122,51 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn bench_size(args: &Args, size: usize) -> Result<(), String> {
+/// The medians of one size, for the closing table.
+struct Medians {
+    size: usize,
+    served: Duration,
+    /// `Err` says why there is no browser figure.
+    visible: Result<Duration, String>,
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+/// `median 12.3 ms, max 45.6 ms, min 7.8 ms`, then each time on a line of its own.
+fn print_times(what: &str, times: &[Duration]) {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    println!(
+        "  {what}: median {:.1} ms, max {:.1} ms, min {:.1} ms",
+        ms(median(times)),
+        ms(sorted[sorted.len() - 1]),
+        ms(sorted[0])
+    );
+    let all: Vec<String> = times.iter().map(|t| format!("{:.0}", ms(*t))).collect();
+    println!("    each edit (ms): {}", all.join(" "));
+}
+
+/// Why the browser figure cannot be measured here, if it cannot.
+fn browser_missing(repo: &Path) -> Option<String> {
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        return Some("`node` is not installed".into());
+    }
+    if !repo.join("node_modules/playwright-core").is_dir() {
+        return Some("node_modules/playwright-core is missing; run `npm ci`".into());
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).is_file() {
+        return Some(format!("{chromium} is missing"));
+    }
+    None
+}
+
+fn bench_size(args: &Args, size: usize) -> Result<Medians, String> {
     // Cargo builds the binary with the bench profile (the release settings) first.
     let osteon = Path::new(env!("CARGO_BIN_EXE_osteon"));
     let root = args.dir.join(size.to_string());
@@ -153,21 +202,21 @@ fn bench_size(args: &Args, size: usize) -> Result<(), String> {
     let result = edits(args, &mut child, start, &article, &url);
     let rss = rss_kib(child.id());
     stop(&mut child);
-    let times = result.map_err(|e| format!("{e} (log: {})", log.display()))?;
+    let (served, visible) = result.map_err(|e| format!("{e} (log: {})", log.display()))?;
 
-    let mut sorted = times.clone();
-    sorted.sort();
-    let median = sorted[sorted.len() / 2];
-    let max = sorted[sorted.len() - 1];
-    let min = sorted[0];
-    println!(
-        "  save to served: median {:.1} ms, max {:.1} ms, min {:.1} ms",
-        ms(median),
-        ms(max),
-        ms(min)
-    );
-    let all: Vec<String> = times.iter().map(|t| format!("{:.0}", ms(*t))).collect();
-    println!("  each edit (ms): {}", all.join(" "));
+    print_times("save to served", &served);
+    match &visible {
+        Ok(visible) => {
+            print_times("save to visible in Chromium", &visible.times);
+            println!(
+                "    {} of {} shown by a swap in place, {} by a full reload",
+                visible.times.len() - visible.reloads,
+                visible.times.len(),
+                visible.reloads
+            );
+        }
+        Err(why) => println!("  save to visible in Chromium: skipped, {why}"),
+    }
     if let Some((now, peak)) = rss {
         println!(
             "  server memory after the edits: {:.1} MiB resident, {:.1} MiB peak",
@@ -175,17 +224,96 @@ fn bench_size(args: &Args, size: usize) -> Result<(), String> {
             peak as f64 / 1024.0
         );
     }
-    Ok(())
+    Ok(Medians {
+        size,
+        served: median(&served),
+        visible: visible.map(|v| median(&v.times)),
+    })
 }
 
-/// Waits for the server's URL, then times each edit; returns the times.
+/// What the browser saw of its edits.
+struct Visible {
+    times: Vec<Duration>,
+    /// How many were shown by a full reload rather than a swap.
+    reloads: usize,
+}
+
+/// Headless Chromium showing one page, driven through `benches/visible.mjs`.
+struct Browser {
+    child: Child,
+    input: std::process::ChildStdin,
+    output: BufReader<std::process::ChildStdout>,
+}
+
+impl Browser {
+    fn open(url: &str) -> Result<Browser, String> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        if let Some(why) = browser_missing(repo) {
+            return Err(why);
+        }
+        let mut child = Command::new("node")
+            .arg(repo.join("benches/visible.mjs"))
+            .arg(url)
+            .current_dir(repo)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start node: {e}"))?;
+        let input = child.stdin.take().unwrap();
+        let output = BufReader::new(child.stdout.take().unwrap());
+        let mut browser = Browser {
+            child,
+            input,
+            output,
+        };
+        browser.expect("ready")?;
+        Ok(browser)
+    }
+
+    /// The next line the script prints, which must start with `what`.
+    fn expect(&mut self, what: &str) -> Result<String, String> {
+        let mut line = String::new();
+        self.output
+            .read_line(&mut line)
+            .map_err(|e| format!("reading from the browser script: {e}"))?;
+        if line.starts_with(what) {
+            Ok(line)
+        } else {
+            Err(format!("the browser script said {line:?}, not {what:?}"))
+        }
+    }
+
+    /// Times `save` until the page shows `marker`; true if it was reloaded in full.
+    fn time(
+        &mut self,
+        marker: &str,
+        save: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(Duration, bool), String> {
+        writeln!(self.input, "{marker}").map_err(|e| e.to_string())?;
+        self.expect("armed")?;
+        let start = Instant::now();
+        save()?;
+        let line = self.expect("seen")?;
+        Ok((start.elapsed(), line.contains("reload")))
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits for the server's URL, then times each edit to served and, in a
+/// browser, to visible; returns the times.
 fn edits(
     args: &Args,
     child: &mut Child,
     start: Instant,
     article: &Path,
     url: &str,
-) -> Result<Vec<Duration>, String> {
+) -> Result<(Vec<Duration>, Result<Visible, String>), String> {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -224,7 +352,26 @@ fn edits(
         }
         times.push(start.elapsed());
     }
-    Ok(times)
+
+    let visible = Browser::open(&format!("http://{addr}{url}")).and_then(|mut browser| {
+        let mut visible = Visible {
+            times: Vec::new(),
+            reloads: 0,
+        };
+        for edit in 0..args.edits {
+            let marker = format!("visiblebenchmarker{nonce}x{edit}");
+            text.push_str(&format!(
+                "\nThis sentence carries the marker {marker} for the bench.\n"
+            ));
+            let (time, reloaded) = browser.time(&marker, || {
+                fs::write(article, &text).map_err(|e| e.to_string())
+            })?;
+            visible.times.push(time);
+            visible.reloads += usize::from(reloaded);
+        }
+        Ok(visible)
+    });
+    Ok((times, visible))
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -248,11 +395,27 @@ fn main() -> ExitCode {
     };
     println!("corpus under {}", args.dir.display());
     let mut failed = false;
+    let mut medians = Vec::new();
     for &size in &args.sizes {
-        if let Err(e) = bench_size(&args, size) {
-            println!("  failed: {e}");
-            failed = true;
+        match bench_size(&args, size) {
+            Ok(m) => medians.push(m),
+            Err(e) => {
+                println!("  failed: {e}");
+                failed = true;
+            }
         }
+    }
+    println!("\nmedians, save to:   served    visible in Chromium");
+    for m in &medians {
+        let visible = match &m.visible {
+            Ok(time) => format!("{:.1} ms", ms(*time)),
+            Err(_) => "skipped".to_string(),
+        };
+        println!(
+            "  {:>6} articles {:>7.1} ms  {visible:>9}",
+            m.size,
+            ms(m.served)
+        );
     }
     if failed {
         ExitCode::FAILURE

@@ -78,7 +78,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Serve the site on this computer, rebuilding it and reloading open pages on every save.
+    /// Serve the site on this computer, rebuilding it and updating open pages on every save.
     Serve {
         /// The site folder.
         #[arg(long, default_value = ".")]
@@ -92,6 +92,10 @@ enum Command {
         /// Preview drafts too, each marked with a "Draft" banner.
         #[arg(long)]
         drafts: bool,
+        /// Keep the preview tab where it is when an article is saved, rather
+        /// than taking it to that article.
+        #[arg(long)]
+        no_follow: bool,
     },
     /// Create a new draft article, glossary entry or page, with placeholders to replace.
     New {
@@ -237,6 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             port,
             drafts,
+            no_follow,
         } => {
             small_pages_only();
             let config = osteon::serve::Config {
@@ -247,7 +252,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ..Options::default()
                 },
                 addr: std::net::SocketAddr::new(bind, port),
-                debounce: osteon::serve::DEBOUNCE,
+                settle: osteon::serve::SETTLE,
+                follow: !no_follow,
                 fail_on: None,
             };
             let ctrl_c = async {

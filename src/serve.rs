@@ -1,14 +1,18 @@
-//! `osteon serve`: the site served from memory, rebuilt when a file changes, with a
-//! reload pushed to every open page over Server-Sent Events.
+//! `osteon serve`: the site served from memory, rebuilt when a file changes, with
+//! each change pushed to every open page over Server-Sent Events.
 //!
-//! Three parts share one [`Live`] site. The watcher (notify, debounced) watches the
-//! folders `load` reads and turns a burst of file events into one list of changed
-//! paths. The rebuild thread hands that list to [`Project::rebuild`], holding the
-//! site's write lock meanwhile, and if any output or the error state changed,
-//! broadcasts a reload. The HTTP server ([`router`], one tokio thread) answers from
-//! the project's last good outputs only, never from the disk, and adds the reload
-//! script (and, while the site has errors, an overlay listing them) to every HTML
-//! page. Nothing is written anywhere. The search index is made from the
+//! Three parts share one [`Live`] site. The watcher (notify) watches the folders
+//! `load` reads; the first change starts a rebuild at once, and the changes that
+//! arrive meanwhile make exactly one more. The rebuild thread hands the changed
+//! paths to [`Project::rebuild`], holding the site's write lock meanwhile, and if
+//! any output or the error state changed, publishes a [`Change`]: the pages that
+//! changed and, after a save of one article, its address for the tab to follow.
+//! A rebuild that finds new errors waits [`SETTLE`] for the rest of the save
+//! before publishing them, so a file caught half-written is never shown as an
+//! error. The HTTP server ([`router`], one tokio thread) answers from the
+//! project's last good outputs only, never from the disk, and adds the live
+//! script (and, while the site has errors, an overlay listing them) to every
+//! HTML page. Nothing is written anywhere. The search index is made from the
 //! served outputs when a search first asks for it after they changed
 //! ([`Live::search_index`]), so searching costs a rebuild nothing.
 
@@ -28,9 +32,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use tokio::sync::{RwLock, broadcast};
+use tokio::sync::{RwLock, RwLockWriteGuard, broadcast};
 
-use crate::Options;
+use crate::{Options, url};
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Code, Diagnostic, render_human};
@@ -40,33 +44,31 @@ use watch::watch;
 pub use http::{content_type, router};
 pub use overlay::overlay;
 
-/// Where open pages listen for reloads.
+/// Where open pages listen for changes.
 pub const EVENTS_PATH: &str = "/__osteon/events";
 
-/// How long the watcher waits after the last event of a burst before rebuilding:
-/// long enough to merge the several writes an editor makes on save, short enough
-/// not to be noticed.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long a rebuild that found new errors waits for another change before
+/// showing them. An editor that truncates a file and then writes it, or
+/// renames the old one aside before writing the new, makes the rebuild that
+/// starts at its first event see a file cut short or missing; the rest of the
+/// save follows within milliseconds and is rebuilt at once. A save that
+/// builds is shown without waiting.
+pub const SETTLE: Duration = Duration::from_millis(50);
 
 /// The script added before `</body>` of every HTML page served, and never written by
-/// `build`. It reloads the page on a `reload` event and when the server comes back
-/// after a restart, and wires up the error overlay's close button and Escape key.
+/// `build`: the live preview (`serve/live.js`). On each change it fetches its
+/// own page again if it changed and swaps in what differs, keeping scroll,
+/// focus and an open glossary note; it reloads in full when the page's
+/// stylesheets or scripts changed, and follows the editor to the page saved.
 pub const RELOAD_SCRIPT: &str = concat!(
-    "<script>(()=>{",
-    "let lost=false;",
-    "const events=new EventSource(\"/__osteon/events\");",
-    "events.addEventListener(\"reload\",()=>location.reload());",
-    "events.onerror=()=>{lost=true};",
-    "events.onopen=()=>{if(lost)location.reload()};",
-    "const overlay=document.getElementById(\"osteon-overlay\");",
-    "if(overlay){",
-    "const close=()=>overlay.remove();",
-    "overlay.querySelector(\"button\").addEventListener(\"click\",close);",
-    "overlay.addEventListener(\"keydown\",e=>{if(e.key===\"Escape\")close()});",
-    "overlay.focus()",
-    "}",
-    "})()</script>"
+    "<script id=\"osteon-live\">",
+    include_str!("serve/live.js"),
+    "</script>"
 );
+
+/// More changed pages than this are announced as "every page": a template
+/// edit would otherwise send every open tab a list of the whole site.
+const MAX_LISTED: usize = 100;
 
 /// What `serve` is asked to do.
 #[derive(Clone, Debug)]
@@ -74,7 +76,11 @@ pub struct Config {
     pub options: Options,
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
-    pub debounce: Duration,
+    /// See [`SETTLE`].
+    pub settle: Duration,
+    /// After a save of one content file, the tab the reader used last goes
+    /// to its page (`serve --no-follow` turns it off).
+    pub follow: bool,
     /// For tests only: a rebuild after a save of a file with this name
     /// panics, to prove that serve survives a failing rebuild.
     pub fail_on: Option<String>,
@@ -101,9 +107,9 @@ pub fn run(
         eprint!("{text}");
     }
     let mut live = Live::new(project);
-    if let Some(name) = &config.fail_on {
-        Arc::get_mut(&mut live.0).expect("not shared yet").fail_on = Some(name.clone());
-    }
+    let shared = Arc::get_mut(&mut live.0).expect("not shared yet");
+    shared.fail_on.clone_from(&config.fail_on);
+    shared.follow = config.follow;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -117,7 +123,7 @@ pub fn run(
                     config.addr
                 )
             })?;
-        let _watcher = watch(&config.options, &live, config.debounce)?;
+        let _watcher = watch(&config.options, &live, config.settle)?;
         let addr = listener.local_addr()?;
         if !addr.ip().is_loopback() {
             eprintln!(
@@ -140,7 +146,7 @@ pub fn run(
 }
 
 /// The site as served: the project, its overlay and the channel that tells open
-/// pages to reload. Cheap to clone; every clone is the same site.
+/// pages what changed. Cheap to clone; every clone is the same site.
 #[derive(Clone)]
 pub struct Live(Arc<Shared>);
 
@@ -148,10 +154,12 @@ struct Shared {
     /// Written only by a rebuild, which holds it for the whole rebuild so a page
     /// asked for meanwhile is answered with the new version.
     site: RwLock<Served>,
-    /// Carries the rebuild count to every `/__osteon/events` stream.
-    reloads: broadcast::Sender<u64>,
+    /// Carries each [`Change`], as JSON, to every `/__osteon/events` stream.
+    changes: broadcast::Sender<Arc<str>>,
     /// See [`Config::fail_on`].
     fail_on: Option<String>,
+    /// See [`Config::follow`].
+    follow: bool,
     /// The search index and the reload count of the outputs it was made from.
     search: Mutex<Option<(u64, SearchIndex)>>,
 }
@@ -165,9 +173,33 @@ struct Served {
     overlay: String,
     /// The path part of the last good `base_url`, which every page's links start with.
     base_path: String,
-    /// The errors the terminal was last told of, to report only what changed.
+    /// The errors the terminal and the pages were last told of, to report
+    /// only what changed.
     errors: Vec<Diagnostic>,
+    /// Counts the changes published.
     reloads: u64,
+    /// A rebuild that found new errors and waits for the rest of the save
+    /// ([`SETTLE`]) before they are published.
+    held: Option<Rebuild>,
+}
+
+/// What open pages are told after a rebuild, as the JSON data of a `reload`
+/// event. Addresses are URL paths with the site's base path.
+#[derive(Debug, serde::Serialize)]
+struct Change {
+    /// The count of changes published, 1 for the first.
+    n: u64,
+    /// The site's errors: while there are any, every page shows the overlay.
+    errors: usize,
+    /// Every page may have changed (the overlay did, or too many pages to list).
+    all: bool,
+    /// The pages whose HTML changed or went away, when not `all`.
+    pages: Vec<String>,
+    /// A file that pages load changed (a stylesheet, a picture): pages reload in full.
+    reload: bool,
+    /// The page of the one content file saved, for the tab the reader used last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow: Option<String>,
 }
 
 /// What one rebuild did, for the log line.
@@ -175,10 +207,13 @@ struct Served {
 pub struct Rebuilt {
     pub rebuild: Rebuild,
     pub errors: usize,
-    /// Whether open pages were told to reload.
+    /// Whether open pages were told of a change.
     pub reloaded: bool,
     /// The diagnostics as text, when they differ from the last rebuild's.
     pub problems: Option<String>,
+    /// The rebuild found new errors and waits for the rest of the save
+    /// ([`Live::rebuild_or_hold`]); nothing was published.
+    pub held: bool,
 }
 
 impl Live {
@@ -189,12 +224,14 @@ impl Live {
             errors: errors_of(project.diagnostics()),
             project,
             reloads: 0,
+            held: None,
         };
-        let (reloads, _) = broadcast::channel(16);
+        let (changes, _) = broadcast::channel(16);
         Live(Arc::new(Shared {
             site: RwLock::new(served),
-            reloads,
+            changes,
             fail_on: None,
+            follow: true,
             search: Mutex::new(None),
         }))
     }
@@ -224,9 +261,27 @@ impl Live {
     }
 
     /// Rebuilds after the files `changed` changed and, if any output or the error
-    /// state changed, tells open pages to reload. Blocks: call it from a thread of
-    /// its own, not from the server's runtime.
+    /// state changed, tells open pages. Blocks: call it from a thread of its
+    /// own, not from the server's runtime.
     pub fn rebuild(&self, changed: &[&Path]) -> anyhow::Result<Rebuilt> {
+        self.rebuild_then(changed, NewErrors::Publish)
+    }
+
+    /// As [`Live::rebuild`], but a rebuild that finds errors the pages were
+    /// not shown yet publishes nothing: the caller waits for the rest of the
+    /// save and rebuilds again, or calls [`Live::publish_held`].
+    pub fn rebuild_or_hold(&self, changed: &[&Path]) -> anyhow::Result<Rebuilt> {
+        self.rebuild_then(changed, NewErrors::Hold)
+    }
+
+    /// Publishes the rebuild held back by [`Live::rebuild_or_hold`], if any.
+    pub fn publish_held(&self) -> Option<Rebuilt> {
+        let mut site = self.0.site.blocking_write();
+        let rebuild = site.held.take()?;
+        Some(self.publish(site, rebuild))
+    }
+
+    fn rebuild_then(&self, changed: &[&Path], new_errors: NewErrors) -> anyhow::Result<Rebuilt> {
         let mut site = self.0.site.blocking_write();
         // A panic is a bug in osteon; caught here, at the rebuild's edge, it
         // costs the editor one save, not the server.
@@ -238,42 +293,138 @@ impl Live {
             }
             site.project.rebuild(changed)
         }));
-        let rebuild = match attempt {
+        let mut rebuild = match attempt {
             Ok(rebuild) => rebuild?,
             Err(panic) => return Ok(self.survive(site, changed, panic.as_ref())),
         };
+        if let Some(held) = site.held.take() {
+            rebuild = merged(held, rebuild);
+        }
+        let errors = site.project.diagnostics().iter().filter(|d| d.is_error());
+        let new = errors.clone().any(|d| !site.errors.contains(d));
+        let errors = errors.count();
+        if new_errors == NewErrors::Hold && new {
+            site.held = Some(rebuild.clone());
+            return Ok(Rebuilt {
+                rebuild,
+                errors,
+                reloaded: false,
+                problems: None,
+                held: true,
+            });
+        }
+        Ok(self.publish(site, rebuild))
+    }
+
+    /// Tells the terminal and the open pages what `rebuild` changed, if anything.
+    fn publish(&self, mut site: RwLockWriteGuard<'_, Served>, rebuild: Rebuild) -> Rebuilt {
         let overlay = overlay(site.project.diagnostics(), site.project.source_map());
         let problems = report(&site.errors, &site.project);
         site.errors = errors_of(site.project.diagnostics());
-        let reloaded =
-            !rebuild.changed.is_empty() || !rebuild.removed.is_empty() || overlay != site.overlay;
+        let overlay_changed = overlay != site.overlay;
         site.overlay = overlay;
+        let base_path = site.base_path.clone();
         if rebuild.ok
             && let Some(base_path) = site.project.base_path()
         {
             site.base_path = base_path;
         }
-        let errors = site
-            .project
-            .diagnostics()
-            .iter()
-            .filter(|d| d.is_error())
-            .count();
+        let reloaded =
+            !rebuild.changed.is_empty() || !rebuild.removed.is_empty() || overlay_changed;
+        let errors = site.errors.len();
         if reloaded {
             site.reloads += 1;
-        }
-        let count = site.reloads;
-        drop(site);
-        if reloaded {
+            let change = Change::new(&rebuild, &base_path, site.base_path != base_path);
+            let change = Change {
+                n: site.reloads,
+                errors,
+                all: change.all || overlay_changed,
+                follow: self.follow(&site, &rebuild),
+                ..change
+            };
+            let json = serde_json::to_string(&change).expect("plain data");
+            drop(site);
             // No open page is not an error.
-            let _ = self.0.reloads.send(count);
+            let _ = self.0.changes.send(json.into());
         }
-        Ok(Rebuilt {
+        Rebuilt {
             rebuild,
             errors,
             reloaded,
             problems,
-        })
+            held: false,
+        }
+    }
+
+    /// The address of the one content file `rebuild` read again, if it has
+    /// a page and following is on.
+    fn follow(&self, site: &Served, rebuild: &Rebuild) -> Option<String> {
+        let [source] = rebuild.sources.as_slice() else {
+            return None;
+        };
+        let served = site
+            .project
+            .output(&url::output_of_source(source))
+            .is_some();
+        (self.0.follow && served).then(|| url::of_source(source, &site.base_path))
+    }
+}
+
+/// Whether a rebuild that finds new errors publishes them now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NewErrors {
+    Publish,
+    Hold,
+}
+
+/// A held rebuild and the one after it, as one.
+fn merged(earlier: Rebuild, later: Rebuild) -> Rebuild {
+    let union = |mut a: Vec<String>, b: Vec<String>| {
+        a.extend(b);
+        a.sort();
+        a.dedup();
+        a
+    };
+    let mut removed = union(earlier.removed, later.removed);
+    removed.retain(|path| !later.changed.contains(path));
+    Rebuild {
+        changed: union(earlier.changed, later.changed),
+        removed,
+        ok: later.ok,
+        rendered: earlier.rendered + later.rendered,
+        sources: union(earlier.sources, later.sources),
+    }
+}
+
+impl Change {
+    /// The pages `rebuild` changed, by address; `n`, `errors` and `follow`
+    /// are left for the caller.
+    fn new(rebuild: &Rebuild, base_path: &str, moved: bool) -> Change {
+        let outputs = || rebuild.changed.iter().chain(&rebuild.removed);
+        let pages: Vec<String> = outputs()
+            .filter(|path| path.ends_with(".html"))
+            .map(|path| {
+                format!(
+                    "{base_path}{}",
+                    path.strip_suffix("index.html").unwrap_or(path)
+                )
+            })
+            .collect();
+        // Feeds and the sitemap are not shown in a tab; anything else that is
+        // not a page is loaded by pages, at an address that did not change.
+        let loaded = |path: &&String| {
+            let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+            !matches!(extension, "html" | "xml" | "txt")
+        };
+        let all = pages.len() > MAX_LISTED;
+        Change {
+            n: 0,
+            errors: 0,
+            all,
+            pages: if all { Vec::new() } else { pages },
+            reload: moved || outputs().any(|p| loaded(&p)),
+            follow: None,
+        }
     }
 }
 
@@ -284,11 +435,12 @@ impl Live {
     /// be half-updated.
     fn survive(
         &self,
-        mut site: tokio::sync::RwLockWriteGuard<'_, Served>,
+        mut site: RwLockWriteGuard<'_, Served>,
         changed: &[&Path],
         panic: &(dyn std::any::Any + Send),
     ) -> Rebuilt {
         site.project.reload_next();
+        site.held = None;
         let reason = panic
             .downcast_ref::<String>()
             .map(String::as_str)
@@ -317,14 +469,23 @@ impl Live {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let problems = render_human(&internal, site.project.source_map(), color);
         site.reloads += 1;
-        let count = site.reloads;
+        let change = Change {
+            n: site.reloads,
+            errors: 1,
+            all: true,
+            pages: Vec::new(),
+            reload: false,
+            follow: None,
+        };
         drop(site);
-        let _ = self.0.reloads.send(count);
+        let json = serde_json::to_string(&change).expect("plain data");
+        let _ = self.0.changes.send(json.into());
         Rebuilt {
             rebuild: Rebuild::default(),
             errors: 1,
             reloaded: true,
             problems: Some(problems),
+            held: false,
         }
     }
 }

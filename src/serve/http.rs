@@ -1,5 +1,5 @@
-//! The HTTP side of `serve`: the reload event stream, and each request answered
-//! from the project's outputs, HTML pages with the overlay and reload script.
+//! The HTTP side of `serve`: the stream of changes, and each request answered
+//! from the project's outputs, HTML pages with the overlay and live script.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -26,17 +26,17 @@ pub fn router(live: Live) -> Router {
 
 async fn events(State(live): State<Live>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribed before the response starts, so a client that has read the
-    // `connected` comment sees every later reload.
-    let receiver = live.0.reloads.subscribe();
+    // `connected` comment sees every later change.
+    let receiver = live.0.changes.subscribe();
     let hello = Event::default()
         .retry(Duration::from_millis(500))
         .comment("connected");
-    let reloads = tokio_stream::wrappers::BroadcastStream::new(receiver).map(|count| {
-        // A page that fell behind has missed a reload: it reloads now.
-        let count = count.map_or_else(|_| "lagged".to_string(), |c| c.to_string());
-        Ok(Event::default().event("reload").data(count))
+    let changes = tokio_stream::wrappers::BroadcastStream::new(receiver).map(|change| {
+        // A page that fell behind has missed a change: it reloads in full.
+        let data = change.unwrap_or_else(|_| r#"{"lagged":true}"#.into());
+        Ok(Event::default().event("reload").data(&*data))
     });
-    Sse::new(tokio_stream::once(Ok(hello)).chain(reloads)).keep_alive(KeepAlive::default())
+    Sse::new(tokio_stream::once(Ok(hello)).chain(changes)).keep_alive(KeepAlive::default())
 }
 
 async fn file(State(live): State<Live>, method: Method, uri: Uri) -> Response {

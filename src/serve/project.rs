@@ -79,6 +79,9 @@ pub struct Rebuild {
     pub ok: bool,
     /// Pages rendered (for logs and tests; a full rebuild renders all).
     pub rendered: usize,
+    /// The Markdown sources read again when only those changed (what the
+    /// editor saved); empty when the rebuild loaded the whole site.
+    pub sources: Vec<String>,
 }
 
 impl Project {
@@ -130,7 +133,7 @@ impl Project {
             // only found by loading everything again.
             if url::is_content(&rel) && !load::is_folder(root, Path::new(&rel)) {
                 content.push(rel);
-            } else {
+            } else if !self.never_read(&rel) {
                 return self.full();
             }
         }
@@ -145,7 +148,25 @@ impl Project {
         if self.resolver.is_none() || self.theme.is_none() {
             return self.full();
         }
-        self.content_changed(&content)
+        let mut rebuild = self.content_changed(&content)?;
+        rebuild.sources = content;
+        Ok(rebuild)
+    }
+
+    /// Whether `load` neither reads `path` nor read anything under it: a file
+    /// in a content folder that is not Markdown, such as the temporary file
+    /// an editor writes and then renames over the article. Loading the whole
+    /// site for it would cost a large site a second on every such save.
+    fn never_read(&self, path: &str) -> bool {
+        let folder = format!("{path}/");
+        load::Section::of_path(path).is_some()
+            && !path.ends_with(".md")
+            && !load::is_folder(&self.options.root, Path::new(path))
+            && !self
+                .sources
+                .content
+                .iter()
+                .any(|f| f.path.starts_with(&folder))
     }
 
     /// Reloads and recompiles everything with the stage functions `build`

@@ -1,24 +1,25 @@
-//! File watching for `serve`: notify's debounced events, filtered to the files
-//! that can change the site, become one rebuild per burst on a thread of its own.
+//! File watching for `serve`: notify's events, filtered to the files that can
+//! change the site, start a rebuild on a thread of its own as soon as a file
+//! is written and closed; the events that arrive during a rebuild make
+//! exactly one more.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError, Weak, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _, WatcherKind};
 
 use super::{Live, Rebuilt};
 use crate::Options;
 use crate::load::{self, Section};
 
-type Notifier = Debouncer<RecommendedWatcher, RecommendedCache>;
-
 /// Keeps the watcher, and with it the rebuild thread, running while it lives.
 pub(super) struct Watcher {
-    _notifier: Arc<Mutex<Notifier>>,
+    _notifier: Arc<Mutex<RecommendedWatcher>>,
 }
 
 /// The folders `load` reads, each watched with everything under it. The root itself
@@ -31,31 +32,38 @@ fn source_dirs() -> impl Iterator<Item = &'static str> {
         .chain(["data", "templates", "themes", "static"])
 }
 
-/// Starts watching the site folder: each debounced burst of changes becomes one
-/// rebuild on a thread of its own, and a log line.
-pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyhow::Result<Watcher> {
+/// Starts watching the site folder: a saved file starts a rebuild on a
+/// thread of its own at once, with no wait for more, and the changes made
+/// meanwhile are rebuilt together right after it (see [`each_batch`]). A
+/// rebuild that finds new errors waits up to `settle` for the rest of the
+/// save before they are shown.
+///
+/// notify's raw events, not a debouncer: a debouncer waits for a quiet spell
+/// after the last event before it reports the first, which is the wait this
+/// loop exists to avoid; the events of a rebuild's duration queue up in the
+/// channel and are taken together. The rebuild starts when a written file is
+/// closed, not at its first write: started at the truncation that opens a
+/// save, it would read the file empty or cut short and rebuild twice.
+pub(super) fn watch(options: &Options, live: &Live, settle: Duration) -> anyhow::Result<Watcher> {
     let filter = Filter::new(options)?;
     let watched = filter.root.clone();
-    let (sender, receiver) = mpsc::channel::<Vec<PathBuf>>();
-    let mut notifier = new_debouncer(debounce, None, move |result: DebounceEventResult| {
-        match result {
-            Ok(events) => {
-                let paths: Vec<PathBuf> = events
-                    .iter()
-                    // The rebuild's own reads show up as `Access`; only changes count.
-                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-                    .flat_map(|e| &e.event.paths)
-                    .filter_map(|p| filter.relevant(p))
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = sender.send(paths);
-                }
-            }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: watching the site: {e}");
-                }
-            }
+    let (sender, receiver) = mpsc::channel::<Vec<(PathBuf, Step)>>();
+    let mut notifier = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => return eprintln!("warning: watching the site: {e}"),
+        };
+        let Some(step) = Step::of(event.kind) else {
+            return;
+        };
+        let paths: Vec<(PathBuf, Step)> = event
+            .paths
+            .iter()
+            .filter_map(|p| filter.relevant(p))
+            .map(|p| (p, step))
+            .collect();
+        if !paths.is_empty() {
+            let _ = sender.send(paths);
         }
     })
     .context("cannot watch the site folder")?;
@@ -78,11 +86,22 @@ pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyho
     std::thread::Builder::new()
         .name("osteon-rebuild".into())
         .spawn(move || {
-            while let Ok(changed) = receiver.recv() {
-                let changed = merge(changed, &receiver);
-                watch_new_folders(&weak, &watched, &changed);
-                rebuild_and_log(&live, &root, &changed);
-            }
+            let mut saves = Saves {
+                live,
+                root,
+                watched,
+                notifier: weak,
+                pending: None,
+            };
+            let waits = Waits {
+                settle,
+                close: if RecommendedWatcher::kind() == WatcherKind::Inotify {
+                    CLOSE_WAIT
+                } else {
+                    settle
+                },
+            };
+            each_batch(&receiver, waits, |batch| saves.rebuild(batch));
         })
         .context("cannot start the rebuild thread")?;
     Ok(Watcher {
@@ -90,18 +109,154 @@ pub(super) fn watch(options: &Options, live: &Live, debounce: Duration) -> anyho
     })
 }
 
-/// `changed` with the changes that queued up meanwhile, sorted, without repeats.
-fn merge(mut changed: Vec<PathBuf>, receiver: &mpsc::Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
-    while let Ok(more) = receiver.try_recv() {
-        changed.extend(more);
+/// Where a file is in a save, as far as the watcher can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Written to, or created, and still open: its bytes may be cut short.
+    Writing,
+    /// Closed after writing, renamed, removed, or changed otherwise: done.
+    Done,
+}
+
+impl Step {
+    /// `None` for the events that change nothing (the rebuild's own reads).
+    fn of(kind: EventKind) -> Option<Step> {
+        match kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(Step::Done),
+            EventKind::Access(_) => None,
+            EventKind::Modify(ModifyKind::Data(_)) | EventKind::Create(CreateKind::File) => {
+                Some(Step::Writing)
+            }
+            _ => Some(Step::Done),
+        }
     }
-    changed.sort();
-    changed.dedup();
-    changed
+}
+
+/// How long a file written to may stay open before it is rebuilt as it is,
+/// where the system reports closing (Linux): an editor closes the file the
+/// moment it has written it, but a busy machine can stall a writer between
+/// its first write and its last for far longer than [`super::SETTLE`].
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
+
+/// How long the rebuild loop waits for more.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Waits {
+    /// For the rest of a save, while a rebuild holds new errors back.
+    pub(super) settle: Duration,
+    /// For a file written to to be closed. Where the system reports no
+    /// closing, the same as `settle`.
+    pub(super) close: Duration,
+}
+
+/// Hands the changes from `receiver` to `rebuild` until the channel closes:
+/// each file at once when it is done (on Linux, closed after writing), with
+/// no wait for more, and the changes that queued up during a rebuild
+/// together, as the next batch. A file written to but not closed within
+/// `close` is rebuilt as it is. While `rebuild` says it holds new errors
+/// back and no file is being written, the next batch is awaited for
+/// `settle` at most; if none comes, `rebuild(None)` publishes them.
+pub(super) fn each_batch(
+    receiver: &Receiver<Vec<(PathBuf, Step)>>,
+    waits: Waits,
+    mut rebuild: impl FnMut(Option<Vec<PathBuf>>) -> bool,
+) {
+    let mut holding = false;
+    let mut writing: Vec<PathBuf> = Vec::new();
+    loop {
+        let next = if !writing.is_empty() {
+            receiver.recv_timeout(waits.close)
+        } else if holding {
+            receiver.recv_timeout(waits.settle)
+        } else {
+            receiver.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        };
+        let mut ready = match next {
+            Ok(batch) => done(batch, receiver, &mut writing),
+            // Written to with no close: rebuilt as it is.
+            Err(RecvTimeoutError::Timeout) if !writing.is_empty() => std::mem::take(&mut writing),
+            Err(RecvTimeoutError::Timeout) => {
+                holding = rebuild(None);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if ready.is_empty() {
+            continue;
+        }
+        ready.sort();
+        ready.dedup();
+        holding = rebuild(Some(ready));
+    }
+}
+
+/// The files done in `batch` and in what queued up after it; `writing`
+/// keeps the files still being written.
+fn done(
+    batch: Vec<(PathBuf, Step)>,
+    receiver: &Receiver<Vec<(PathBuf, Step)>>,
+    writing: &mut Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let mut ready = Vec::new();
+    for (path, step) in batch.into_iter().chain(receiver.try_iter().flatten()) {
+        writing.retain(|p| *p != path);
+        match step {
+            Step::Writing => writing.push(path),
+            Step::Done => ready.push(path),
+        }
+    }
+    ready
+}
+
+/// The rebuild thread's side of a save: rebuilds and the log line.
+struct Saves {
+    live: Live,
+    /// The site folder as given, which the project's paths start with.
+    root: PathBuf,
+    /// The site folder as the watcher reports paths (canonical).
+    watched: PathBuf,
+    notifier: Weak<Mutex<RecommendedWatcher>>,
+    /// While a rebuild is held back: when the save began, and every path
+    /// it changed, for the log line.
+    pending: Option<(Instant, Vec<PathBuf>)>,
+}
+
+impl Saves {
+    /// Rebuilds after `changed`, or publishes the rebuild held back if
+    /// `None`, and logs what was published. True if this rebuild is held
+    /// back (see [`Live::rebuild_or_hold`]).
+    fn rebuild(&mut self, changed: Option<Vec<PathBuf>>) -> bool {
+        let result = match changed {
+            Some(changed) => {
+                watch_new_folders(&self.notifier, &self.watched, &changed);
+                let (_, all) = self
+                    .pending
+                    .get_or_insert_with(|| (Instant::now(), Vec::new()));
+                all.extend(changed.iter().cloned());
+                let paths: Vec<PathBuf> = changed.iter().map(|p| self.root.join(p)).collect();
+                let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+                match self.live.rebuild_or_hold(&paths) {
+                    Ok(rebuilt) if rebuilt.held => return true,
+                    result => result,
+                }
+            }
+            None => match self.live.publish_held() {
+                Some(rebuilt) => Ok(rebuilt),
+                None => return false,
+            },
+        };
+        let (start, mut all) = self
+            .pending
+            .take()
+            .unwrap_or_else(|| (Instant::now(), Vec::new()));
+        all.sort();
+        all.dedup();
+        log(result, &all, start);
+        false
+    }
 }
 
 /// Watches a source folder created after the server started (`static/`, say).
-fn watch_new_folders(notifier: &Weak<Mutex<Notifier>>, root: &Path, changed: &[PathBuf]) {
+fn watch_new_folders(notifier: &Weak<Mutex<RecommendedWatcher>>, root: &Path, changed: &[PathBuf]) {
     for path in changed {
         let is_source_dir = path.to_str().is_some_and(|p| source_dirs().any(|d| d == p));
         if !is_source_dir || !load::is_folder(root, path) {
@@ -118,11 +273,7 @@ fn watch_new_folders(notifier: &Weak<Mutex<Notifier>>, root: &Path, changed: &[P
     }
 }
 
-fn rebuild_and_log(live: &Live, root: &Path, changed: &[PathBuf]) {
-    let paths: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
-    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let start = Instant::now();
-    let result = live.rebuild(&paths);
+fn log(result: anyhow::Result<Rebuilt>, changed: &[PathBuf], start: Instant) {
     let ms = start.elapsed().as_millis();
     let what = describe(changed);
     match result {

@@ -2,7 +2,9 @@
 //! `tests/browser/check.mjs` runs axe-core
 //! in headless Chromium over every page (light and dark, 320 px wide, keyboard
 //! checks of the skip link and the glossary notes) and the Nu HTML Checker;
-//! `tests/browser/search.mjs` searches the site by keyboard.
+//! `tests/browser/search.mjs` searches the site by keyboard;
+//! `tests/browser/live.mjs` edits a site under `osteon serve` and watches
+//! the open pages follow.
 //!
 //! It needs Node with `npm ci` done, Debian's Chromium and Java. Without them
 //! the test is skipped with a note, except on CI (`CI=true`), where it fails.
@@ -43,8 +45,22 @@ fn missing_tool(repo: &Path) -> Option<String> {
     None
 }
 
+/// Whether the browser tests can run here; if not, says why, and fails on CI
+/// (`CI=true`), where they must run.
+pub(crate) fn can_run(repo: &Path) -> bool {
+    let Some(why) = missing_tool(repo) else {
+        return true;
+    };
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the browser test cannot run on CI: {why}"
+    );
+    eprintln!("skipping the browser test: {why}");
+    false
+}
+
 /// One browser at a time: the machine has two cores.
-static BROWSER: Mutex<()> = Mutex::new(());
+pub(crate) static BROWSER: Mutex<()> = Mutex::new(());
 
 #[test]
 fn every_page_passes_axe_vnu_and_the_keyboard_checks_in_chromium() {
@@ -98,12 +114,7 @@ fn run_in_browser(
     script_args: &[&str],
 ) {
     let repo = repo();
-    if let Some(why) = missing_tool(&repo) {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser test cannot run on CI: {why}"
-        );
-        eprintln!("skipping the browser test: {why}");
+    if !can_run(&repo) {
         return;
     }
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(PoisonError::into_inner);
@@ -199,4 +210,86 @@ fn a_draft_preview_passes_axe_vnu_and_the_keyboard_checks_in_chromium() {
         let draft = std::fs::read_to_string(out.join("articles/soon/index.html")).unwrap();
         assert!(draft.contains("draft-banner"), "{draft}");
     });
+}
+
+/// `osteon serve` running as a separate process, stopped as Ctrl-C would
+/// stop it when dropped.
+struct Serving {
+    child: std::process::Child,
+    /// The site's address, ending in `/`.
+    url: String,
+}
+
+impl Serving {
+    fn start(root: &Path, args: &[&str]) -> Serving {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_osteon"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .arg("--root")
+            .arg(root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("serving ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Serving { child, url }
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        // SAFETY: `kill` with our own child's pid and a valid signal number.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+        let _ = self.child.wait();
+    }
+}
+
+/// The live preview in Chromium: an edit is swapped into the open page with
+/// scroll, focus and an open glossary note kept and no reload; the tab used
+/// last follows a save of another article, unless `--no-follow`; a change
+/// to the head reloads in full. See `tests/browser/live.mjs`.
+#[test]
+fn the_live_preview_swaps_edits_in_and_follows_the_editor_in_chromium() {
+    let repo = repo();
+    if !can_run(&repo) {
+        return;
+    }
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(PoisonError::into_inner);
+    let article = crate::support::ARTICLE;
+    let paragraphs: String = (1..=40)
+        .map(|n| {
+            format!(
+                "Paragraph {n} says something about bones that takes a line or two to read.\n\n"
+            )
+        })
+        .collect();
+    let site = crate::support::Site::new(&format!(
+        "//- articles/bones.md\n{article}\n## Strong bones\n\n{paragraphs}See calcium: [calcium](../glossary/calcium.md) keeps bones strong.\n\n{paragraphs}\
+         //- articles/dexa.md\n{article}\n## Scans\n\nA scan measures bone density.\n\
+         //- glossary/calcium.md\n+++\nterm = \"Calcium\"\nsummary = \"A mineral in bones.\"\n+++\n\nUsed in [bones](../articles/bones.md).\n"
+    ));
+    let follow = Serving::start(site.path(), &[]);
+    let stay = Serving::start(site.path(), &["--no-follow"]);
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/live.mjs"))
+        .arg(site.path())
+        .arg(&follow.url)
+        .arg(&stay.url)
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    println!("{stdout}{stderr}");
+    assert!(
+        run.status.success(),
+        "the live preview checks failed:\n{stdout}{stderr}"
+    );
 }

@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use osteon::Options;
-use osteon::serve::{Config, DEBOUNCE, RELOAD_SCRIPT};
+use osteon::serve::{Config, RELOAD_SCRIPT, SETTLE};
 
 use crate::support::{ARTICLE, Site};
 
@@ -36,20 +36,29 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
-        Server::start_failing_on(site, None)
+        Server::start_with(site, |_| {})
     }
 
     /// A server whose rebuild panics after a save of a file named `fail_on`.
     fn start_failing_on(site: &Site, fail_on: Option<&str>) -> Server {
-        let config = Config {
+        Server::start_with(site, |config| {
+            config.fail_on = fail_on.map(str::to_string);
+        })
+    }
+
+    /// A server with the default configuration as `configure` changes it.
+    fn start_with(site: &Site, configure: impl FnOnce(&mut Config)) -> Server {
+        let mut config = Config {
             options: Options {
                 root: site.path().to_path_buf(),
                 ..Options::default()
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            debounce: DEBOUNCE,
-            fail_on: fail_on.map(str::to_string),
+            settle: SETTLE,
+            follow: true,
+            fail_on: None,
         };
+        configure(&mut config);
         let (started, addr) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -205,6 +214,41 @@ impl Events {
         self.wait_until("a reload event", |text| {
             text.matches("event: reload").count() > seen
         });
+        self.reloads = self.received.matches("event: reload").count();
+    }
+
+    /// Waits for the next change and returns it (the JSON of the event).
+    #[track_caller]
+    fn change(&mut self) -> serde_json::Value {
+        self.reload();
+        self.changes().pop().expect("a change")
+    }
+
+    /// Every change received so far, oldest first.
+    fn changes(&self) -> Vec<serde_json::Value> {
+        self.received
+            .lines()
+            .filter_map(|line| line.strip_prefix("data: "))
+            .map(|data| serde_json::from_str(data).unwrap_or_else(|e| panic!("{data}: {e}")))
+            .collect()
+    }
+
+    /// Reads whatever arrives within `time`, without waiting for anything.
+    fn linger(&mut self, time: Duration) {
+        let start = Instant::now();
+        let mut buffer = [0; 4096];
+        while let Some(left) = time.checked_sub(start.elapsed()) {
+            if left.is_zero() {
+                break;
+            }
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            match self.stream.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => self
+                    .received
+                    .push_str(&String::from_utf8_lossy(&buffer[..n])),
+            }
+        }
         self.reloads = self.received.matches("event: reload").count();
     }
 
@@ -868,4 +912,145 @@ fn the_search_index_follows_an_edit() {
         after.body,
         std::fs::read(out.join("search-index/manifest.json")).unwrap()
     );
+}
+
+/// Each change tells open pages which pages changed, so each fetches only
+/// itself, and after a save of one content file, which page to follow;
+/// a save of a template or `site.toml` (or data: the same full rebuild)
+/// is followed nowhere.
+#[test]
+fn a_change_names_the_pages_it_changed_and_the_page_to_follow() {
+    let site = small_site();
+    site.write("static/a.png", "\u{89}PNG one");
+    let server = Server::start(&site);
+    let mut events = Events::open(server.addr);
+
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, in minutes.\n"),
+    );
+    let change = events.change();
+    assert_eq!(
+        change["pages"],
+        serde_json::json!(["/articles/dexa/"]),
+        "{change}"
+    );
+    assert_eq!(change["follow"], "/articles/dexa/", "{change}");
+    assert_eq!(change["all"], false, "{change}");
+    assert_eq!(change["reload"], false, "{change}");
+    assert_eq!(change["errors"], 0, "{change}");
+
+    // A glossary entry's page is followed too; the pages showing its
+    // summary change with it.
+    site.write(
+        "glossary/calcium.md",
+        "+++\nterm = \"Calcium\"\nsummary = \"A mineral in bones and teeth.\"\n+++\n\nUsed in [bones](../articles/bones.md).\n",
+    );
+    let change = events.change();
+    assert_eq!(change["follow"], "/glossary/calcium/", "{change}");
+    let pages = change["pages"].as_array().unwrap();
+    assert!(pages.contains(&"/articles/bones/".into()), "{change}");
+
+    for (path, text) in [
+        (
+            "templates/partials/breadcrumbs.html",
+            "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"{{ site.base_path }}\">Home</a></nav>\n",
+        ),
+        (
+            "site.toml",
+            &crate::support::SITE_TOML.replace("Test site", "Test site, renamed"),
+        ),
+    ] {
+        site.write(path, text);
+        let change = events.change();
+        assert!(change.get("follow").is_none(), "{path}: {change}");
+    }
+
+    // A picture the pages load: they reload in full to show it.
+    site.write("static/a.png", "\u{89}PNG two");
+    let change = events.change();
+    assert_eq!(change["reload"], true, "{change}");
+
+    // A broken save: every page shows the overlay.
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\n[gone](nowhere.md)\n"),
+    );
+    let change = events.change();
+    assert_eq!(change["all"], true, "{change}");
+    assert_eq!(change["errors"], 1, "{change}");
+}
+
+#[test]
+fn with_no_follow_no_change_names_a_page_to_follow() {
+    let site = small_site();
+    let server = Server::start_with(&site, |config| config.follow = false);
+    let mut events = Events::open(server.addr);
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, in minutes.\n"),
+    );
+    let change = events.change();
+    assert_eq!(
+        change["pages"],
+        serde_json::json!(["/articles/dexa/"]),
+        "{change}"
+    );
+    assert!(change.get("follow").is_none(), "{change}");
+}
+
+/// A way to save a file, by name.
+type Save<'a> = (&'static str, &'a dyn Fn(&str));
+
+/// Editors save in more than one step. Each step starts a rebuild at once,
+/// so one catches the file cut short or missing; its errors wait for the
+/// rest of the save and are never shown.
+#[test]
+fn a_save_in_two_steps_never_shows_an_error() {
+    let site = small_site();
+    // Longer than `SETTLE`: on a loaded machine the second step of a save
+    // can come later than 50 ms after the first.
+    let settle = Duration::from_millis(300);
+    let server = Server::start_with(&site, |config| config.settle = settle);
+    let mut events = Events::open(server.addr);
+    let path = site.path().join("articles/bones.md");
+    let text = |n: usize| {
+        format!(
+            "{ARTICLE}\n## Strong bones\n\nSaved in steps, {n} times. See [calcium](../glossary/calcium.md).\n"
+        )
+    };
+    let styles: [Save; 3] = [
+        ("truncate, then write", &|text| {
+            let mut file = std::fs::File::create(&path).unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+            file.write_all(text.as_bytes()).unwrap();
+        }),
+        ("write a temporary file, then rename it", &|text| {
+            let temporary = path.with_extension("md.tmp1234");
+            std::fs::write(&temporary, text).unwrap();
+            std::fs::rename(&temporary, &path).unwrap();
+        }),
+        ("rename to a backup, then write", &|text| {
+            std::fs::rename(&path, path.with_extension("md~")).unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+            std::fs::write(&path, text).unwrap();
+        }),
+    ];
+    for (n, (style, save)) in styles.iter().enumerate() {
+        let seen = events.changes().len();
+        let text = text(n);
+        save(&text);
+        server.wait_for("/articles/bones/", style, |r| {
+            r.text().contains(&format!("Saved in steps, {n} times."))
+        });
+        events.linger(settle * 2);
+        let changes = events.changes().split_off(seen);
+        let errors: Vec<_> = changes.iter().filter(|c| c["errors"] != 0).collect();
+        assert!(errors.is_empty(), "{style}: {errors:?}");
+        // The save is the article's alone, and the tab follows it.
+        assert!(
+            changes.iter().any(|c| c["follow"] == "/articles/bones/"),
+            "{style}: {changes:?}"
+        );
+    }
 }
