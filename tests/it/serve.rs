@@ -280,10 +280,6 @@ impl Events {
     }
 }
 
-fn remove(site: &Site, path: &str) {
-    std::fs::remove_file(site.path().join(path)).unwrap();
-}
-
 /// The `<code>file:line:column</code> error[code]` entries the overlay must show:
 /// exactly what `check --format json` reports.
 fn expected_overlay_entries(site: &Site) -> Vec<String> {
@@ -401,7 +397,7 @@ fn deleting_a_linked_article_shows_the_broken_links_where_they_are() {
     let site = small_site();
     let server = Server::start(&site);
     let mut events = Events::open(server.addr);
-    remove(&site, "articles/bones.md");
+    site.remove("articles/bones.md");
     events.reload();
     let home = server.wait_for("/", "the overlay", Response::has_overlay);
     let text = home.text();
@@ -633,7 +629,7 @@ fn after_a_sequence_of_edits_every_page_equals_the_build_byte_for_byte() {
     server.wait_for("/articles/walking/", "the new article", |r| r.status == 200);
 
     // Delete an article nothing links to.
-    remove(&site, "articles/dexa.md");
+    site.remove("articles/dexa.md");
     events.reload();
     server.wait_for("/articles/dexa/", "the deletion", |r| r.status == 404);
 
