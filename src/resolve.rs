@@ -257,6 +257,17 @@ impl Resolver {
     pub fn update(&mut self, changes: Vec<Changed>) {
         let mut recheck: BTreeSet<String> = BTreeSet::new();
         let mut files_changed = false;
+        // Whether a page was published or withdrawn, or the topics changed:
+        // only then can two sources claim one address.
+        let mut pages_changed = false;
+        let topics = |site: &Site| -> Vec<String> {
+            site.topics
+                .iter()
+                .map(|(slug, _)| slug.to_string())
+                .collect()
+        };
+        let topics_before = topics(&self.site);
+        let glossary_changed = changes.iter().any(|c| c.path.starts_with("glossary/"));
         for change in &changes {
             files_changed |= self.files.set_exists(&change.path, change.exists);
             self.drafts.remove(&change.path);
@@ -267,6 +278,7 @@ impl Resolver {
                 }
                 !draft
             });
+            pages_changed |= self.site.position(&change.path).is_some() != published.is_some();
             if let Some(pages) = self.dangling.get(&change.path) {
                 recheck.extend(pages.iter().cloned());
             }
@@ -308,8 +320,17 @@ impl Resolver {
             .collect();
         self.relink(&pages);
         self.renavigate();
-        self.duplicate_terms = duplicate_terms(self.site.pages());
-        self.collisions = outputs::collisions(&self.site, &self.files);
+        // Both look at every page: on a large site they cost more than the
+        // rest of an edit, so only what can change them runs them again (a
+        // glossary word changed counts as a file appearing).
+        pages_changed |= files_changed || topics(&self.site) != topics_before;
+        // A glossary entry's claims point into its text, which may have moved.
+        if pages_changed || glossary_changed {
+            self.duplicate_terms = duplicate_terms(self.site.pages());
+        }
+        if pages_changed {
+            self.collisions = outputs::collisions(&self.site, &self.files);
+        }
     }
 
     /// Puts the changed pages in the site, in path order, and keeps every

@@ -636,6 +636,21 @@ fn root_links_and_glossary_claims_are_rechecked_after_an_edit() {
         &[("duplicate-term", "glossary/u.md")],
         &good,
     );
+    // The claim moves down a line: the error follows it, as a cold check says.
+    site.write(
+        "glossary/u.md",
+        "+++\nterm = \"U\"\nsummary = \"S.\"\naliases = [\"t\"]\n+++\n\nText.\n",
+    );
+    rebuild(&mut project, &site, &["glossary/u.md"]);
+    assert_same_diagnostics(&site, &project);
+    // An article's edit leaves the glossary's claims and the addresses as
+    // they were, without looking at them again.
+    site.write(
+        "articles/n.md",
+        &format!("{}\n## Start\n\nThe n page, again.\n", titled("En")),
+    );
+    rebuild(&mut project, &site, &["articles/n.md"]);
+    assert_same_diagnostics(&site, &project);
 }
 
 #[test]
