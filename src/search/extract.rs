@@ -36,6 +36,9 @@ pub struct Weight {
     pub title: bool,
 }
 
+/// What the attributes that mark a page's parts for the index start with.
+const MARK: &str = "data-search-";
+
 /// Elements that do not end a word: `cal<b>cium</b>` is one word.
 const INLINE: [&str; 22] = [
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
@@ -153,18 +156,26 @@ impl<'a> Reader<'a> {
             return;
         }
         let mut state = parent;
+        // Most elements have no `data-search-*` attribute to look for.
+        let marks = attrs.iter().any(|a| {
+            a.name
+                .get(..MARK.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(MARK))
+        });
+        let mark = |name: &str| match marks {
+            true => attribute(attrs, name),
+            false => None,
+        };
         let body = match self.marked {
-            true => attribute(attrs, "data-search-body").is_some(),
+            true => mark("data-search-body").is_some(),
             false => lower == "main",
         };
         if !parent.indexed && body {
             state.indexed = true;
             self.found = true;
-            self.page.kind = attribute(attrs, "data-search-kind")
-                .unwrap_or("")
-                .to_string();
+            self.page.kind = mark("data-search-kind").unwrap_or("").to_string();
         }
-        if attribute(attrs, "data-search-ignore").is_some() {
+        if mark("data-search-ignore").is_some() {
             state.ignored = true;
         }
         let heading = match lower {
@@ -176,7 +187,7 @@ impl<'a> Reader<'a> {
             "h6" => Some(2),
             _ => None,
         };
-        let weight = attribute(attrs, "data-search-weight").and_then(|w| w.trim().parse().ok());
+        let weight = mark("data-search-weight").and_then(|w| w.trim().parse().ok());
         if let Some(w) = weight.or(heading) {
             state.weight = w;
         }

@@ -27,11 +27,22 @@ fn hash(word: &str) -> u64 {
 }
 
 /// The words of one page, each once, with its weight there.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PageWords {
     text: String,
     /// `(hash, start, end, weight)` of each word in `text`.
     table: HashTable<(u64, u32, u32, Weight)>,
+}
+
+/// Room for the words of an article of about a thousand words, so the
+/// table rarely grows.
+impl Default for PageWords {
+    fn default() -> PageWords {
+        PageWords {
+            text: String::with_capacity(4096),
+            table: HashTable::with_capacity(512),
+        }
+    }
 }
 
 impl PageWords {

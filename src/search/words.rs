@@ -17,27 +17,28 @@ use crate::glossary;
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let mut f = |word: &str| f(&stem(word));
     let mut word = String::new();
-    let mut end = |word: &mut String| {
-        if !word.is_empty() {
-            f(word);
-            word.clear();
-        }
-    };
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         // Most text is runs of ASCII letters and digits, where folding is
-        // lower-casing: taken a run at a time.
+        // lower-casing: taken a run at a time, and a whole word already in
+        // lower case is passed as it is, uncopied.
         let run = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
         if run > 0 {
-            let at = word.len();
-            word.push_str(&rest[..run]);
-            word[at..].make_ascii_lowercase();
-            rest = &rest[run..];
+            let (head, tail) = rest.split_at(run);
+            let whole = word.is_empty() && tail.as_bytes().first().is_none_or(u8::is_ascii);
+            if whole && !head.bytes().any(|b| b.is_ascii_uppercase()) {
+                f(head);
+            } else {
+                let at = word.len();
+                word.push_str(head);
+                word[at..].make_ascii_lowercase();
+            }
+            rest = tail;
             continue;
         }
         rest = &rest[c.len_utf8()..];
         if c.is_ascii() {
-            end(&mut word);
+            end(&mut word, &mut f);
             continue;
         }
         // The rest (curly quotes, dashes, accented letters) one by one.
@@ -45,17 +46,29 @@ pub fn words(text: &str, mut f: impl FnMut(&str)) {
             if c.is_alphabetic() || c.is_numeric() {
                 word.push(c);
             } else {
-                end(&mut word);
+                end(&mut word, &mut f);
             }
         });
     }
-    end(&mut word);
+    end(&mut word, &mut f);
+}
+
+/// Ends the word being gathered, if any, passing it to `f`.
+fn end(word: &mut String, f: &mut impl FnMut(&str)) {
+    if !word.is_empty() {
+        f(word);
+        word.clear();
+    }
 }
 
 /// Harman's S-stemmer: `-ies` → `-y`, `-es` → `-e`, `-s` → nothing, except
 /// after `e` or `a` (`-eies`, `-aies`), `a`, `e` or `o` (`-aes`, `-ees`,
 /// `-oes`), and in `-us` and `-ss`.
 pub fn stem(word: &str) -> Cow<'_, str> {
+    // Every ending below ends in `s`.
+    if !word.ends_with('s') {
+        return Cow::Borrowed(word);
+    }
     let ends = |s: &str| word.ends_with(s);
     let cut = |n: usize| Cow::Borrowed(&word[..word.len() - n]);
     if ends("ies") && !ends("eies") && !ends("aies") && word.len() > 3 {
