@@ -147,7 +147,9 @@ impl Drop for Stage {
 }
 
 /// Moves the staged file `from` to `to` by a rename, which a reader never
-/// sees half done; a folder in its way goes first.
+/// sees half done; a folder in its way goes first. An output folder on
+/// another file system than the staging folder beside it (a link to a web
+/// server's folder, say) gets a copy, made beside `to` and renamed over it.
 fn move_in(from: &Path, to: &Path) -> io::Result<()> {
     match fs::symlink_metadata(to) {
         Ok(meta) if meta.is_dir() => fs::remove_dir_all(to)?,
@@ -158,7 +160,58 @@ fn move_in(from: &Path, to: &Path) -> io::Result<()> {
             }
         }
     }
-    fs::rename(from, to)
+    match fs::rename(from, to) {
+        Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
+            let tmp = to.with_file_name(format!(
+                ".{}.osteon-tmp",
+                to.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+            ));
+            fs::copy(from, &tmp)?;
+            fs::rename(&tmp, to)
+        }
+        moved => moved,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::MetadataExt as _;
+
+    use super::*;
+
+    /// `public` a link to a folder on another file system: `/dev/shm`'s
+    /// tmpfs, where the machine has one apart from the temporary folder's.
+    #[test]
+    fn an_output_folder_on_another_file_system_gets_copies() {
+        let shm = Path::new("/dev/shm");
+        let site = tempfile::tempdir().unwrap();
+        let apart = shm.is_dir()
+            && fs::metadata(shm).unwrap().dev() != fs::metadata(site.path()).unwrap().dev();
+        if !apart {
+            eprintln!("note: no second file system here (/dev/shm); the copy is not tried");
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI must try it");
+            return;
+        }
+        let target = tempfile::tempdir_in(shm).unwrap();
+        let out = site.path().join("public");
+        std::os::unix::fs::symlink(target.path(), &out).unwrap();
+        fs::write(target.path().join("old.html"), "old").unwrap();
+        // The folder is osteon's: its record is beside the folder linked to.
+        fs::write(super::super::record_path(&out).unwrap(), RECORD).unwrap();
+        let stage = Stage::open(&out).unwrap();
+        stage.put("a/index.html", b"new page");
+        let mut outputs = Outputs::default();
+        outputs.files.insert("a/index.html".into(), Vec::new());
+        let stats = stage.commit(&outputs).unwrap();
+        assert_eq!((stats.written, stats.removed), (1, 1));
+        assert_eq!(
+            fs::read(target.path().join("a/index.html")).unwrap(),
+            b"new page"
+        );
+        assert!(!target.path().join("old.html").exists());
+        assert!(fs::symlink_metadata(&out).unwrap().is_symlink());
+        assert!(!site.path().join(".public.osteon-stage").exists());
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
