@@ -173,16 +173,17 @@ fn move_in(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
-    use std::os::unix::fs::MetadataExt as _;
-
     use super::*;
 
     /// `public` a link to a folder on another file system: `/dev/shm`'s
     /// tmpfs, where the machine has one apart from the temporary folder's.
     #[test]
+    #[cfg(unix)]
     fn an_output_folder_on_another_file_system_gets_copies() {
+        use std::os::unix::fs::MetadataExt as _;
+
         let shm = Path::new("/dev/shm");
         let site = tempfile::tempdir().unwrap();
         let apart = shm.is_dir()
