@@ -173,6 +173,12 @@ fn move_in(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,10 +219,4 @@ mod tests {
         assert!(fs::symlink_metadata(&out).unwrap().is_symlink());
         assert!(!site.path().join(".public.osteon-stage").exists());
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
