@@ -66,9 +66,6 @@ impl Options {
 pub struct Compiled {
     pub outputs: Option<Outputs>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The search index as the output check's pass read it: `None` unless
-    /// every page was rendered and checked.
-    pub search: Option<search::Read>,
 }
 
 impl Compiled {
@@ -214,7 +211,6 @@ fn compile_with(
         return Compiled {
             outputs: None,
             diagnostics,
-            search: None,
         };
     };
     let policy = publishing::Policy::new(&site.parsed.config, options.today());
@@ -239,18 +235,11 @@ fn compile_with(
     };
     problems.replace(found);
     let template_file = sources;
-    let mut search = None;
     let (diagnostics, ok) = conclude(problems.diagnostics(), options.strict, || match &rendered {
         None if let Some(streamed) = streamed => {
             verify::verify_scanned(&outputs, streamed.take_scans(), &base_path, template_file)
         }
-        None => {
-            let reader = search::Reader::of(&outputs);
-            let (found, cards) =
-                verify::verify_reading(&outputs, &base_path, template_file, &reader);
-            search = Some(reader.into_read(cards));
-            found
-        }
+        None => verify::verify(&outputs, &base_path, template_file),
         Some(rendered) => verify::verify_pages(
             &verify::Index::new(&outputs),
             &outputs,
@@ -263,7 +252,6 @@ fn compile_with(
     Compiled {
         outputs: ok.then_some(outputs),
         diagnostics,
-        search,
     }
 }
 

@@ -60,14 +60,8 @@ pub struct Card {
 /// The search index as the output check's pass read it (see [`Reader`]):
 /// the cards of the pages, by output path in path order, and the words.
 pub struct Read {
-    pub cards: Vec<(String, Card)>,
+    cards: Vec<(String, Card)>,
     postings: Postings,
-}
-
-/// Adds the search index to a built site that has a search page, made from
-/// what the output check's pass `read`.
-pub fn add_index(outputs: &mut Outputs, read: Read) {
-    outputs.files.extend(index_of(outputs, read));
 }
 
 /// The files of the search index made from what was `read`: none for a site

@@ -138,40 +138,35 @@ impl ReadPage<'_> for std::convert::Infallible {
 
 /// Checks the generated site; `base_path` is the site's URL path (`/` or `/sub/`).
 pub fn verify(outputs: &Outputs, base_path: &str, template_file: TemplateFile) -> Vec<Diagnostic> {
-    verify_reading(outputs, base_path, template_file, &Alone).0
-}
-
-/// [`verify`], with `reader` reading every page in the same pass: returns
-/// also what it read, by output path, in path order.
-pub(crate) fn verify_reading<R: Reader>(
-    outputs: &Outputs,
-    base_path: &str,
-    template_file: TemplateFile,
-    reader: &R,
-) -> (Vec<Diagnostic>, Vec<(String, R::Out)>) {
     let site = Index::new(outputs);
     // A new index numbers the paths in order, so slot `i` is `outputs`' `i`th file.
-    let files: Vec<(&String, &Vec<u8>)> = outputs.files.iter().collect();
-    let (scans, read): (Vec<Scan>, Vec<Option<R::Out>>) = files
+    let scans: Vec<Scan> = outputs
+        .files
         .par_iter()
-        .enumerate()
-        .map(|(slot, (path, bytes))| {
+        .map(|(path, bytes)| {
             if is_html(path) {
-                scan_reading((slot, path), bytes, reported(outputs, path), reader)
+                scan_page(path, bytes, outputs)
             } else {
-                (Scan::default(), None)
+                Scan::default()
             }
         })
-        .unzip();
+        .collect();
+    check_scans(&site, &scans, base_path, template_file)
+}
+
+/// Every page's links, ids and audit, from `scans`, each page's by its slot
+/// in `site`.
+fn check_scans(
+    site: &Index,
+    scans: &Vec<Scan>,
+    base_path: &str,
+    template_file: TemplateFile,
+) -> Vec<Diagnostic> {
     let problems: Vec<(usize, Vec<Problem>)> = (0..scans.len())
         .into_par_iter()
-        .map(|page| (page, check_page(page, &site, &scans, base_path)))
+        .map(|page| (page, check_page(page, site, scans, base_path)))
         .collect();
-    let diagnostics = collapse(problems, &site, &scans, base_path, template_file);
-    let read = (outputs.files.keys().zip(read))
-        .filter_map(|(path, out)| Some((path.clone(), out?)))
-        .collect();
-    (diagnostics, read)
+    collapse(problems, site, scans, base_path, template_file)
 }
 
 /// Checks only the outputs in `pages`, on a site whose outputs are `base`
@@ -288,11 +283,7 @@ pub(crate) fn verify_scanned(
             by_slot[slot] = scan;
         }
     }
-    let problems: Vec<(usize, Vec<Problem>)> = (0..by_slot.len())
-        .into_par_iter()
-        .map(|page| (page, check_page(page, &site, &by_slot, base_path)))
-        .collect();
-    collapse(problems, &site, &by_slot, base_path, template_file)
+    check_scans(&site, &by_slot, base_path, template_file)
 }
 
 /// [`scan_page`], with `reader` reading the page, the `slot`th output, too.

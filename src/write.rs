@@ -1,14 +1,14 @@
 //! Writes the rendered site to the output folder, and the new files of
 //! `osteon new` and `osteon init`: the only code that writes files.
 //!
-//! Only files whose bytes changed are written, each to a temporary file that is
-//! then renamed over the old one, so a reader never sees half a file. Files that
-//! no longer belong are removed.
+//! A build stages the files whose bytes changed beside the output folder
+//! and renames them in once the site has no errors (see [`Stage`]), so a
+//! reader never sees half a file. Files that no longer belong are removed.
 //!
 //! osteon's own bookkeeping stays out of the folder that gets deployed: a
 //! record beside it (`.public.osteon` next to `public/`) says that osteon
 //! owns the folder, so may remove files from it, and whether a write is under
-//! way. It is written before the first file of every write, a first build's
+//! way. It is written before the first file is moved in, a first build's
 //! included, so a write cut short at any point leaves a folder the next build
 //! knows to be its own and repairs (it compares every file anyway, so repair
 //! is the same code as an ordinary build). A non-empty folder without a record
@@ -20,7 +20,6 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 
 use crate::render::Outputs;
 
@@ -59,42 +58,6 @@ pub struct WriteStats {
     pub removed: usize,
     /// The previous write was interrupted and has been repaired.
     pub repaired: bool,
-}
-
-pub fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
-    let Claim {
-        record,
-        repaired,
-        empty,
-    } = prepare(out)?;
-    fs::write(&record, format!("{RECORD}{WRITING}")).with_context(|| {
-        format!(
-            "cannot write osteon's record {} beside the output folder",
-            record.display()
-        )
-    })?;
-
-    let results: Vec<io::Result<bool>> = outputs
-        .files
-        .par_iter()
-        .map(|(path, bytes)| write_if_changed(&out.join(path), bytes))
-        .collect();
-    let mut stats = WriteStats {
-        repaired,
-        ..WriteStats::default()
-    };
-    for (result, path) in results.into_iter().zip(outputs.files.keys()) {
-        match result.with_context(|| format!("cannot write {}", out.join(path).display()))? {
-            true => stats.written += 1,
-            false => stats.unchanged += 1,
-        }
-    }
-    // Nothing can be stale in a folder that was empty.
-    if !empty {
-        stats.removed = remove_stale(out, outputs)?;
-    }
-    fs::write(&record, RECORD)?;
-    Ok(stats)
 }
 
 /// An output folder osteon may write: its record, and whether the last write
@@ -138,40 +101,6 @@ fn prepare(out: &Path) -> anyhow::Result<Claim> {
         repaired: writing || out.join(IN_PROGRESS).exists(),
         empty,
     })
-}
-
-/// Writes `bytes` to `path` unless it already holds them; true if written.
-///
-/// A file that exists is replaced through a temporary file and a rename, so a
-/// reader never sees half of it. A new file is written in place: no reader
-/// has it yet, and if the write is cut short the in-progress marker makes the
-/// next build compare, and so rewrite, it.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    let existing = fs::symlink_metadata(path).ok();
-    match &existing {
-        Some(meta)
-            if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(path)? == bytes =>
-        {
-            return Ok(false);
-        }
-        Some(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
-        Some(_) => {
-            let tmp = path.with_file_name(format!(
-                ".{}.osteon-tmp",
-                path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-            ));
-            fs::write(&tmp, bytes)?;
-            fs::rename(&tmp, path)?;
-            return Ok(true);
-        }
-        None => {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
-        }
-    }
-    fs::write(path, bytes)?;
-    Ok(true)
 }
 
 /// Removes every file and empty folder under `out` that the site does not have.
@@ -311,14 +240,24 @@ mod tests {
         }
     }
 
-    /// A first write that fails half-way (here a file name too long for the
-    /// file system) leaves a folder the next write claims and repairs.
+    /// Stages `outputs` for `out` and commits them.
+    fn write(outputs: &Outputs, out: &Path) -> anyhow::Result<WriteStats> {
+        let stage = Stage::open(out)?;
+        for (path, bytes) in &outputs.files {
+            stage.put(path, bytes);
+        }
+        stage.commit(outputs)
+    }
+
+    /// A first write that fails half-way (here a file that stands where a
+    /// folder must go) leaves a folder the next write claims and repairs.
     #[test]
     fn a_first_write_cut_short_is_repaired_by_the_next() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let too_long = format!("{}.html", "x".repeat(300));
-        let failing = outputs(&[("a.html", "a"), ("b/c.html", "c"), (&too_long, "?")]);
+        // The folder is osteon's, and holds a file `b`.
+        write(&outputs(&[("b", "a file")]), &out).unwrap();
+        let failing = outputs(&[("a.html", "a"), ("b/c.html", "c")]);
         assert!(write(&failing, &out).is_err());
 
         let good = outputs(&[("a.html", "A"), ("d.html", "d")]);
