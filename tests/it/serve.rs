@@ -910,6 +910,22 @@ fn the_search_index_follows_an_edit() {
     );
 }
 
+/// Saves a new section in `articles/dexa.md`; returns the change it made,
+/// which names that page alone.
+fn save_dexa(site: &Site, events: &mut Events) -> serde_json::Value {
+    site.write(
+        "articles/dexa.md",
+        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, in minutes.\n"),
+    );
+    let change = events.change();
+    assert_eq!(
+        change["pages"],
+        serde_json::json!(["/articles/dexa/"]),
+        "{change}"
+    );
+    change
+}
+
 /// Each change tells open pages which pages changed, so each fetches only
 /// itself, and after a save of one content file, which page to follow;
 /// a save of a template or `site.toml` (or data: the same full rebuild)
@@ -921,16 +937,7 @@ fn a_change_names_the_pages_it_changed_and_the_page_to_follow() {
     let server = Server::start(&site);
     let mut events = Events::open(server.addr);
 
-    site.write(
-        "articles/dexa.md",
-        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, in minutes.\n"),
-    );
-    let change = events.change();
-    assert_eq!(
-        change["pages"],
-        serde_json::json!(["/articles/dexa/"]),
-        "{change}"
-    );
+    let change = save_dexa(&site, &mut events);
     assert_eq!(change["follow"], "/articles/dexa/", "{change}");
     assert_eq!(change["all"], false, "{change}");
     assert_eq!(change["reload"], false, "{change}");
@@ -982,16 +989,7 @@ fn with_no_follow_no_change_names_a_page_to_follow() {
     let site = small_site();
     let server = Server::start_with(&site, |config| config.follow = false);
     let mut events = Events::open(server.addr);
-    site.write(
-        "articles/dexa.md",
-        &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, in minutes.\n"),
-    );
-    let change = events.change();
-    assert_eq!(
-        change["pages"],
-        serde_json::json!(["/articles/dexa/"]),
-        "{change}"
-    );
+    let change = save_dexa(&site, &mut events);
     assert!(change.get("follow").is_none(), "{change}");
 }
 
