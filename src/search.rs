@@ -24,7 +24,6 @@ mod postings;
 pub mod words;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
@@ -250,11 +249,29 @@ fn entry(word: &str, list: &[(u32, u32)]) -> String {
         if i > 0 {
             entry.push(',');
         }
-        let _ = write!(entry, "{},{weight}", page - last);
+        push_number(&mut entry, page - last);
+        entry.push(',');
+        push_number(&mut entry, weight);
         last = page;
     }
     entry.push(']');
     entry
+}
+
+/// Writes `n` in decimal: millions of numbers, where `write!` costs a
+/// fifth of the index's time.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The chunk being made, closed and taken.
@@ -294,6 +311,15 @@ mod tests {
 
     fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> serde_json::Value {
         serde_json::from_slice(&files[path]).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 4096, u32::MAX] {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 
     #[test]

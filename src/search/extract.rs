@@ -40,16 +40,52 @@ pub struct Weight {
 const MARK: &str = "data-search-";
 
 /// Elements that do not end a word: `cal<b>cium</b>` is one word.
-const INLINE: [&str; 22] = [
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
-    "s", "samp", "small", "span", "strong", "sub", "sup", "u",
-];
+fn inline(lower: &str) -> bool {
+    matches!(
+        lower,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "cite"
+            | "code"
+            | "data"
+            | "dfn"
+            | "em"
+            | "i"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "u"
+    )
+}
 
 /// Elements with no end tag.
-const VOID: [&str; 13] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
+fn void(lower: &str) -> bool {
+    matches!(
+        lower,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
 
 /// An open element: its name as written, and how its content is indexed.
 struct Open<'a> {
@@ -58,6 +94,8 @@ struct Open<'a> {
     /// Whether it changes the state, so that text before and after it are
     /// indexed apart.
     marked: bool,
+    /// Whether it is an inline element (see [`inline`]).
+    inline: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -152,7 +190,7 @@ impl<'a> Reader<'a> {
                 self.og_title = content();
             }
         }
-        if VOID.contains(&lower) {
+        if void(lower) {
             return;
         }
         let mut state = parent;
@@ -192,7 +230,8 @@ impl<'a> Reader<'a> {
             state.weight = w;
         }
         let marked = state != parent;
-        if marked || !INLINE.contains(&lower) {
+        let inline = inline(lower);
+        if marked || !inline {
             flush(&mut self.text, parent, &mut self.page);
         }
         if lower == "h1" && state.indexed && !state.ignored && self.h1.is_none() {
@@ -203,6 +242,7 @@ impl<'a> Reader<'a> {
             name,
             state,
             marked,
+            inline,
         });
     }
 
@@ -210,8 +250,7 @@ impl<'a> Reader<'a> {
         let Some(at) = (self.stack.iter()).rposition(|o| o.name.eq_ignore_ascii_case(name)) else {
             return;
         };
-        let inline = INLINE.iter().any(|i| i.eq_ignore_ascii_case(name));
-        if self.stack[at..].iter().any(|o| o.marked) || !inline {
+        if self.stack[at..].iter().any(|o| o.marked) || !self.stack[at].inline {
             let state = self.state();
             flush(&mut self.text, state, &mut self.page);
         }

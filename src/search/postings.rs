@@ -3,9 +3,9 @@
 //!
 //! A page gathers its words in [`PageWords`]: one string holding each word
 //! once, and a table of where each is with its weight, so a page's words
-//! cost no allocation each. [`Postings`] then takes them into lists split
-//! into shards by word, each behind its own lock, so two threads rarely wait
-//! for each other. A word's hash is worked out once, on the page.
+//! cost no allocation each. [`Postings`] then takes them into lists, one set
+//! for each thread, so no thread waits for another, merged at the end. A
+//! word's hash is worked out once, on the page.
 
 use std::hash::BuildHasher as _;
 use std::sync::{Mutex, PoisonError};
@@ -15,9 +15,6 @@ use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 use super::extract::Weight;
-
-/// Locks enough for two cores, or twenty, to rarely meet.
-const SHARDS: usize = 64;
 
 /// A word's pages, each `(page, weight)`.
 type List = Vec<(u32, u32)>;
@@ -51,8 +48,13 @@ impl PageWords {
     pub fn add(&mut self, word: &str, weight: u32, title: bool) {
         let hash = hash(word);
         let PageWords { text, table } = self;
-        let same = |&(_, start, end, _): &(u64, u32, u32, Weight)| {
-            &text[start as usize..end as usize] == word
+        // Most words are short: compared a byte at a time, inline, and only
+        // once their whole hashes agree.
+        let same = |&(h, start, end, _): &(u64, u32, u32, Weight)| {
+            h == hash && {
+                let held = &text.as_bytes()[start as usize..end as usize];
+                held.len() == word.len() && held.iter().zip(word.as_bytes()).all(|(a, b)| a == b)
+            }
         };
         if let Some((_, _, _, w)) = table.find_mut(hash, same) {
             w.sum += weight;
@@ -84,17 +86,21 @@ impl PageWords {
     }
 }
 
-/// One shard of the lists: `(hash, word, list)`.
-type Shard = HashTable<(u64, Box<str>, List)>;
+/// A part of the lists: `(hash, word, list)`.
+type Part = HashTable<(u64, Box<str>, List)>;
 
+/// The lists, in one part for each thread that adds pages, so that adding
+/// never waits on another thread: the parts are merged once, at the end.
 pub(super) struct Postings {
-    shards: [Mutex<Shard>; SHARDS],
+    parts: Vec<Mutex<Part>>,
 }
 
 impl Default for Postings {
     fn default() -> Postings {
+        // One more for a caller outside the thread pool.
+        let parts = rayon::current_num_threads() + 1;
         Postings {
-            shards: std::array::from_fn(|_| Mutex::default()),
+            parts: (0..parts).map(|_| Mutex::default()).collect(),
         }
     }
 }
@@ -103,39 +109,31 @@ impl Postings {
     /// Adds the `words` of the page in `slot` (its place among the site's
     /// outputs, in path order).
     pub(super) fn add(&self, slot: u32, words: &PageWords) {
-        let mut by_shard: Vec<Vec<(u64, &str, u32)>> = Vec::new();
-        by_shard.resize_with(SHARDS, Vec::new);
+        let part = rayon::current_thread_index()
+            .map_or(self.parts.len() - 1, |i| i.min(self.parts.len() - 1));
+        let mut table = self.parts[part]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for &(hash, start, end, weight) in &words.table {
             let word = &words.text[start as usize..end as usize];
             let value = weight.sum * 2 + u32::from(weight.title);
-            by_shard[hash as usize % SHARDS].push((hash, word, value));
-        }
-        for (shard, list) in by_shard.into_iter().enumerate() {
-            if list.is_empty() {
-                continue;
-            }
-            let mut table = self.shards[shard]
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            for (hash, word, value) in list {
-                match table.find_mut(hash, |(_, w, _)| &**w == word) {
-                    Some((_, _, pages)) => pages.push((slot, value)),
-                    None => {
-                        let entry = (hash, Box::from(word), vec![(slot, value)]);
-                        table.insert_unique(hash, entry, |&(hash, ..)| hash);
-                    }
-                }
-            }
+            push(&mut table, hash, word, |pages| pages.push((slot, value)));
         }
     }
 
     /// Every word in order, each with its pages in order, numbered by
     /// `number` (the page number of each slot).
     pub(super) fn sorted(self, number: &[u32]) -> Vec<(Box<str>, List)> {
-        let mut words: Vec<(Box<str>, List)> = self
-            .shards
+        let mut parts = (self.parts.into_iter())
+            .map(|part| part.into_inner().unwrap_or_else(PoisonError::into_inner));
+        let mut all = parts.next().unwrap_or_default();
+        for part in parts {
+            for (hash, word, mut list) in part {
+                push(&mut all, hash, &word, |pages| pages.append(&mut list));
+            }
+        }
+        let mut words: Vec<(Box<str>, List)> = all
             .into_iter()
-            .flat_map(|shard| shard.into_inner().unwrap_or_else(PoisonError::into_inner))
             .map(|(_, word, list)| (word, list))
             .collect();
         words.par_iter_mut().for_each(|(_, list)| {
@@ -146,6 +144,18 @@ impl Postings {
         });
         words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         words
+    }
+}
+
+/// Adds to `word`'s list in `table` with `add`, making the list if new.
+fn push(table: &mut Part, hash: u64, word: &str, add: impl FnOnce(&mut List)) {
+    match table.find_mut(hash, |(_, w, _)| &**w == word) {
+        Some((_, _, pages)) => add(pages),
+        None => {
+            let mut pages = List::new();
+            add(&mut pages);
+            table.insert_unique(hash, (hash, Box::from(word), pages), |&(hash, ..)| hash);
+        }
     }
 }
 

@@ -13,42 +13,93 @@ use std::borrow::Cow;
 
 use crate::glossary;
 
+/// What a byte of a text is to [`words`].
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    /// ASCII that is neither a letter nor a digit: it ends a word.
+    Gap,
+    /// A lower-case ASCII letter or a digit.
+    Lower,
+    /// An upper-case ASCII letter.
+    Upper,
+    /// A byte of a character beyond ASCII.
+    Beyond,
+}
+
+/// Each byte's class, so the common case costs one look-up a byte.
+const CLASSES: [Class; 256] = {
+    let mut classes = [Class::Beyond; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        classes[b] = if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
+            Class::Lower
+        } else if byte.is_ascii_uppercase() {
+            Class::Upper
+        } else {
+            Class::Gap
+        };
+        b += 1;
+    }
+    classes
+};
+
 /// Calls `f` with each word of `text`, in order.
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let mut f = |word: &str| f(&stem(word));
+    let bytes = text.as_bytes();
+    let class = |at: usize| CLASSES[usize::from(bytes[at])];
     let mut word = String::new();
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        // Most text is runs of ASCII letters and digits, where folding is
-        // lower-casing: taken a run at a time, and a whole word already in
-        // lower case is passed as it is, uncopied.
-        let run = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-        if run > 0 {
-            let (head, tail) = rest.split_at(run);
-            let whole = word.is_empty() && tail.as_bytes().first().is_none_or(u8::is_ascii);
-            if whole && !head.bytes().any(|b| b.is_ascii_uppercase()) {
-                f(head);
-            } else {
-                let at = word.len();
-                word.push_str(head);
-                word[at..].make_ascii_lowercase();
-            }
-            rest = tail;
-            continue;
-        }
-        rest = &rest[c.len_utf8()..];
-        if c.is_ascii() {
-            end(&mut word, &mut f);
-            continue;
-        }
-        // The rest (curly quotes, dashes, accented letters) one by one.
-        glossary::fold_char(c, |c| {
-            if c.is_alphabetic() || c.is_numeric() {
-                word.push(c);
-            } else {
+    let mut at = 0;
+    while at < bytes.len() {
+        match class(at) {
+            Class::Gap => {
                 end(&mut word, &mut f);
+                at += 1;
             }
-        });
+            // Most text is runs of ASCII letters and digits, where folding is
+            // lower-casing: taken a run at a time, and a whole word already
+            // in lower case is passed as it is, uncopied.
+            Class::Lower | Class::Upper => {
+                let start = at;
+                let mut upper = false;
+                while at < bytes.len() {
+                    match class(at) {
+                        Class::Lower => {}
+                        Class::Upper => upper = true,
+                        _ => break,
+                    }
+                    at += 1;
+                }
+                let run = &text[start..at];
+                let whole = word.is_empty() && bytes.get(at).is_none_or(u8::is_ascii);
+                if whole && !upper {
+                    f(run);
+                } else {
+                    let from = word.len();
+                    word.push_str(run);
+                    word[from..].make_ascii_lowercase();
+                }
+            }
+            // The rest (curly quotes, dashes, accented letters) one by one.
+            Class::Beyond => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                at += c.len_utf8();
+                // General punctuation (curly quotes, dashes, the word
+                // joiner) holds no letter or digit: it ends a word.
+                if ('\u{2000}'..='\u{206F}').contains(&c) {
+                    end(&mut word, &mut f);
+                    continue;
+                }
+                glossary::fold_char(c, |c| {
+                    if c.is_alphanumeric() {
+                        word.push(c);
+                    } else {
+                        end(&mut word, &mut f);
+                    }
+                });
+            }
+        }
     }
     end(&mut word, &mut f);
 }
@@ -114,6 +165,18 @@ mod tests {
     }
 
     /// ASCII text and the same text with one accent agree on the other words.
+    /// The shortcut for general punctuation skips nothing folding would keep.
+    #[test]
+    fn general_punctuation_holds_no_letter_or_digit() {
+        for c in '\u{2000}'..='\u{206F}' {
+            glossary::fold_char(c, |c| assert!(!c.is_alphanumeric(), "{:04x}", c as u32));
+        }
+        assert_eq!(
+            all("don\u{2019}t \u{201c}HRT\u{201d}\u{2014}x"),
+            ["don", "t", "hrt", "x"]
+        );
+    }
+
     #[test]
     fn the_ascii_path_agrees_with_the_general_one() {
         assert_eq!(all("Calcium and Bones é"), ["calcium", "and", "bone", "e"]);
