@@ -62,7 +62,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// Fails naming the files that differ, rather than printing both sites.
 #[track_caller]
 fn assert_same(found: &[(String, Vec<u8>)], expected: &[(String, Vec<u8>)], what: &str) {
-    let differ: Vec<&str> = (found.iter().chain(expected))
+    let differ: std::collections::BTreeSet<&str> = (found.iter().chain(expected))
         .map(|(path, _)| path.as_str())
         .filter(|path| {
             let of = |files: &[(String, Vec<u8>)]| files.iter().find(|(p, _)| p == path).cloned();
