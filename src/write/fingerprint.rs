@@ -9,8 +9,9 @@
 //! `load`, and if the two match, the folder already holds exactly what a
 //! full build would write, and that build would report nothing. Any
 //! difference, or any doubt (a write under way, a staging folder left
-//! behind, a binary that cannot be identified), means a full build, which
-//! compares every file and repairs the folder as always.
+//! behind, a binary that cannot be identified, on Linux a restart since),
+//! means a full build, which compares every file and repairs the folder as
+//! always.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
@@ -31,8 +32,8 @@ const KEY: &str = "fingerprint = ";
 pub struct Inputs(u64);
 
 impl Inputs {
-    /// `None` when the running osteon cannot be identified, so no fingerprint
-    /// is ever kept or matched.
+    /// `None` when the running osteon (or on Linux, the boot) cannot be
+    /// identified, so no fingerprint is ever kept or matched.
     pub fn of(sources: &Sources, options: &Options) -> Option<Inputs> {
         let mut h = DefaultHasher::new();
         // A new osteon may render or check differently: its version, and the
@@ -40,6 +41,13 @@ impl Inputs {
         env!("CARGO_PKG_VERSION").hash(&mut h);
         let exe = std::env::current_exe().ok()?.metadata().ok()?;
         (exe.len(), exe.modified().ok()?).hash(&mut h);
+        // osteon does not sync its files, so a power loss can leave some
+        // empty or old whatever the folder's times say: the first build after
+        // a restart does the full work, and repairs them (Linux names each boot).
+        #[cfg(target_os = "linux")]
+        std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+            .ok()?
+            .hash(&mut h);
         // Review dates are judged against today: a new day may bring a warning.
         let today = options.today();
         (&options.base_url, options.drafts, options.strict, today).hash(&mut h);

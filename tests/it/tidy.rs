@@ -56,7 +56,8 @@ const READS_ALLOWED: &[(&str, &str, &str)] = &[
         "src/write/fingerprint.rs",
         "*",
         "reads only what it writes, the output folder (its entries' sizes and times) and \
-         its record beside it, and the running osteon binary's size and date",
+         its record beside it, and of the system only the running osteon binary's size \
+         and date and Linux's boot id",
     ),
     (
         "src/serve/watch.rs",
