@@ -332,7 +332,24 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
 /// moved into the output folder only once it has no errors.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
     let (sources, mut diagnostics) = load::load(&options.root)?;
-    let stage = write::Stage::open(&options.output_dir())?;
+    let out = options.output_dir();
+    // A site that loads with a problem (an unreadable file, invalid UTF-8
+    // read as lossy text) is never served from a fingerprint, which only a
+    // build that reported nothing keeps (see [`write::unchanged`]).
+    let inputs = diagnostics
+        .is_empty()
+        .then(|| write::Inputs::of(&sources, options))
+        .flatten();
+    if let Some(stats) = inputs.and_then(|inputs| write::unchanged(&out, inputs)) {
+        return Ok(Report {
+            sources: source_map_for(&sources, &diagnostics),
+            diagnostics,
+            pages: stats.unchanged,
+            written: Some(stats),
+            external: None,
+        });
+    }
+    let stage = write::Stage::open(&out)?;
     let streamed = Streamed::new(&stage, search::Reader::for_sources(&sources));
     let compiled = compile_with(&sources, options, Scope::Everything, Some(&streamed));
     diagnostics.extend(compiled.diagnostics);
@@ -348,6 +365,11 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
         }
         pages = outputs.files.len();
         written = Some(stage.commit(&outputs)?);
+        // A warning must be printed by every build: only a build that
+        // reported nothing may be skipped next time.
+        if let (Some(inputs), true) = (inputs, diagnostics.is_empty()) {
+            write::remember(&out, inputs)?;
+        }
     }
     Ok(Report {
         sources: source_map_for(&sources, &diagnostics),

@@ -23,7 +23,9 @@ use anyhow::Context as _;
 
 use crate::render::Outputs;
 
+mod fingerprint;
 mod stage;
+pub use fingerprint::{Inputs, remember, unchanged};
 pub use stage::Stage;
 
 /// The marker that versions before the record kept inside the output
@@ -33,7 +35,8 @@ pub const MARKER: &str = ".osteon";
 pub const IN_PROGRESS: &str = ".osteon-writing";
 
 /// The record's text while a write is under way; once done, the same
-/// without the last line.
+/// without the last line, and after a build with no diagnostic, with the
+/// build's fingerprint instead (see [`unchanged`]).
 const RECORD: &str = "# osteon's record of the output folder beside it: while this file exists,\n\
                       # `osteon build` owns that folder and removes files there that the site\n\
                       # does not have. Delete it only together with the folder.\n";

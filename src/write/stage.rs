@@ -35,12 +35,7 @@ impl Stage {
     /// A new, empty staging folder for the output folder `out`; one left by
     /// a build that was cut short is removed.
     pub fn open(out: &Path) -> anyhow::Result<Stage> {
-        let out = std::path::absolute(out)
-            .with_context(|| format!("cannot find the output folder {}", out.display()))?;
-        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-            anyhow::bail!("the output folder cannot be {}", out.display());
-        };
-        let dir = parent.join(format!(".{}.osteon-stage", name.to_string_lossy()));
+        let (out, dir) = paths(out)?;
         if dir.exists() {
             fs::remove_dir_all(&dir).with_context(|| {
                 format!("cannot remove the old staging folder {}", dir.display())
@@ -135,6 +130,23 @@ impl Stage {
         fs::write(&record, RECORD)?;
         Ok(stats)
     }
+}
+
+/// The output folder `out` made absolute, and its staging folder beside it.
+fn paths(out: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let out = std::path::absolute(out)
+        .with_context(|| format!("cannot find the output folder {}", out.display()))?;
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        anyhow::bail!("the output folder cannot be {}", out.display());
+    };
+    let dir = parent.join(format!(".{}.osteon-stage", name.to_string_lossy()));
+    Ok((out, dir))
+}
+
+/// Whether a build cut short left its staging folder beside `out`, for the
+/// next build to clear.
+pub(super) fn left_behind(out: &Path) -> bool {
+    paths(out).is_ok_and(|(_, dir)| dir.exists())
 }
 
 /// The staging folder goes, whether the build committed or not.

@@ -23,4 +23,5 @@ mod soak;
 mod support;
 mod theme;
 mod tidy;
+mod unchanged;
 mod urls;

@@ -53,6 +53,13 @@ const READS_ALLOWED: &[(&str, &str, &str)] = &[
          staged) and its own staging folder beside it",
     ),
     (
+        "src/write/fingerprint.rs",
+        "*",
+        "reads only what it writes, the output folder (its entries' sizes and times) and \
+         its record beside it, and of the system only the running osteon binary's size \
+         and date and Linux's boot id",
+    ),
+    (
         "src/serve/watch.rs",
         "canonicalize",
         "names the site and output folders as the watcher reports paths, to tell \
@@ -92,12 +99,14 @@ const FS_READS: &[&str] = &[
 ];
 
 /// `fs::NAME` items that are types, whose use is caught by their calls
-/// (`File::open`, `.metadata()`).
+/// (`File::open`, `.metadata()`), and unix's `fs::MetadataExt`, whose
+/// methods read a `Metadata` already read.
 const FS_TYPES: &[&str] = &[
     "File",
     "DirEntry",
     "FileType",
     "Metadata",
+    "MetadataExt",
     "Permissions",
     "ReadDir",
 ];
