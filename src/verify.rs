@@ -39,7 +39,7 @@ use scan::{Scan, scan_with};
 /// The tokenizer, for the search index, which reads the same pages.
 pub(crate) use html::{Attr, Token, attribute, tokens};
 pub use index::Index;
-pub(crate) use scan::unescape;
+pub(crate) use scan::{is_void, unescape};
 
 /// What the output check asks of the theme, to name where a problem comes from.
 pub trait Templates {

@@ -11,7 +11,7 @@
 //! weigh by level, `h1` 7 down to `h6` 2, other text 1. `data-search-kind`
 //! on the marked element names the kind of page a result shows (`Article`).
 
-use crate::verify::{Attr, Token, attribute, unescape};
+use crate::verify::{Attr, Token, attribute, is_void, unescape};
 
 use super::postings::PageWords;
 use super::words::words;
@@ -64,26 +64,6 @@ fn inline(lower: &str) -> bool {
             | "sub"
             | "sup"
             | "u"
-    )
-}
-
-/// Elements with no end tag.
-fn void(lower: &str) -> bool {
-    matches!(
-        lower,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
     )
 }
 
@@ -190,7 +170,7 @@ impl<'a> Reader<'a> {
                 self.og_title = content();
             }
         }
-        if void(lower) {
+        if is_void(lower) {
             return;
         }
         let mut state = parent;

@@ -218,8 +218,8 @@ fn scan_token<'a>(
 }
 
 /// Whether HTML element `tag` (in lower case) never has an end tag, by the
-/// list lol_html uses.
-fn is_void(tag: &str) -> bool {
+/// list lol_html uses (the search reader skips the same elements).
+pub(crate) fn is_void(tag: &str) -> bool {
     matches!(
         tag,
         "area"
