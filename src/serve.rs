@@ -55,16 +55,21 @@ pub const EVENTS_PATH: &str = "/__osteon/events";
 /// builds is shown without waiting.
 pub const SETTLE: Duration = Duration::from_millis(50);
 
-/// The script added before `</body>` of every HTML page served, and never written by
-/// `build`: the live preview (`serve/live.js`). On each change it fetches its
-/// own page again if it changed and swaps in what differs, keeping scroll,
-/// focus and an open glossary note; it reloads in full when the page's
-/// stylesheets or scripts changed, and follows the editor to the page saved.
-pub const RELOAD_SCRIPT: &str = concat!(
-    "<script id=\"osteon-live\">",
-    include_str!("serve/live.js"),
-    "</script>"
-);
+/// The live preview (`serve/live.js`), added in a script element before
+/// `</body>` of every HTML page served (see [`reload_script`]) and never
+/// written by `build`. On each change it fetches its own page again if it
+/// changed and swaps in what differs, keeping scroll, focus and an open
+/// glossary note; it reloads in full when the page's stylesheets or scripts
+/// changed, and follows the editor to the page saved.
+pub const LIVE_JS: &str = include_str!("serve/live.js");
+
+/// The script element that carries [`LIVE_JS`] into a page served after `n`
+/// changes were published. A page connects to the events a moment after it
+/// loads; the count, compared with the one the events stream opens with,
+/// tells it whether a change was published in between.
+pub fn reload_script(n: u64) -> String {
+    format!("<script id=\"osteon-live\" data-n=\"{n}\">{LIVE_JS}</script>")
+}
 
 /// More changed pages than this are announced as "every page": a template
 /// edit would otherwise send every open tab a list of the whole site.

@@ -14,7 +14,7 @@ use axum::routing::get;
 use tokio_stream::{Stream, StreamExt as _};
 
 use super::overlay::inject;
-use super::{EVENTS_PATH, Live, RELOAD_SCRIPT, Served};
+use super::{EVENTS_PATH, Live, Served, reload_script};
 
 /// The HTTP side: reload events and the site's files.
 pub fn router(live: Live) -> Router {
@@ -26,17 +26,24 @@ pub fn router(live: Live) -> Router {
 
 async fn events(State(live): State<Live>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribed before the response starts, so a client that has read the
-    // `connected` comment sees every later change.
+    // `connected` comment sees every later change; the `hello` event tells it
+    // how many were published before, which the page it is on may lack.
     let receiver = live.0.changes.subscribe();
-    let hello = Event::default()
-        .retry(Duration::from_millis(500))
-        .comment("connected");
+    let published = live.0.site.read().await.reloads;
+    let hello = [
+        Event::default()
+            .retry(Duration::from_millis(500))
+            .comment("connected"),
+        Event::default()
+            .event("hello")
+            .data(format!("{{\"n\":{published}}}")),
+    ];
     let changes = tokio_stream::wrappers::BroadcastStream::new(receiver).map(|change| {
         // A page that fell behind has missed a change: it reloads in full.
         let data = change.unwrap_or_else(|_| r#"{"lagged":true}"#.into());
         Ok(Event::default().event("reload").data(&*data))
     });
-    Sse::new(tokio_stream::once(Ok(hello)).chain(changes)).keep_alive(KeepAlive::default())
+    Sse::new(tokio_stream::iter(hello.map(Ok)).chain(changes)).keep_alive(KeepAlive::default())
 }
 
 async fn file(State(live): State<Live>, method: Method, uri: Uri) -> Response {
@@ -139,9 +146,7 @@ impl Served {
     fn respond(&self, status: StatusCode, name: &str, bytes: &[u8]) -> Response {
         let kind = content_type(name);
         let body = if kind.starts_with("text/html") {
-            let mut extra = String::with_capacity(self.overlay.len() + RELOAD_SCRIPT.len());
-            extra.push_str(&self.overlay);
-            extra.push_str(RELOAD_SCRIPT);
+            let extra = self.overlay.clone() + &reload_script(self.reloads);
             inject(bytes, &extra)
         } else {
             bytes.to_vec()

@@ -1,5 +1,5 @@
 // The live preview of `osteon serve`, added at the end of the body of every
-// page it serves and never by `build` (see RELOAD_SCRIPT in serve.rs).
+// page it serves and never by `build` (see LIVE_JS in serve.rs).
 //
 // Each `reload` event carries a change as JSON: {n, errors, all, pages,
 // reload, follow}. A page that changed (its own address in `pages`, or `all`)
@@ -8,6 +8,9 @@
 // what it loads or runs changed (stylesheets, scripts, `reload`), and when it
 // may have missed a change (`lagged`, or the server restarted). After a save
 // of one article, the tab the reader used last goes to its page (`follow`).
+// The script element's `data-n` counts the changes published before the page
+// was served; the events stream opens with the count now (`hello`), so a
+// change made between the load and the connection is not missed.
 (() => {
   "use strict";
   const OVERLAY = "osteon-overlay";
@@ -160,7 +163,19 @@
   // same address to follow, and a second `assign` would cancel the first.
   let following = null;
   let lost = false;
+  // The changes this page has seen: those before it was served, then each one told.
+  let seen = Number(document.currentScript?.dataset.n) || 0;
   const events = new EventSource("/__osteon/events");
+  events.addEventListener("hello", (event) => {
+    let n = 0;
+    try {
+      n = JSON.parse(event.data).n;
+    } catch {}
+    if (n > seen) {
+      seen = n;
+      update();
+    }
+  });
   events.onerror = () => {
     lost = true;
   };
@@ -173,6 +188,7 @@
     try {
       change = JSON.parse(event.data);
     } catch {}
+    if (change?.n > seen) seen = change.n;
     if (!change || change.lagged || change.reload) {
       location.reload();
     } else if (change.follow && change.follow !== here() && usedLast()) {

@@ -43,7 +43,7 @@ fn request_paths_that_leave_the_site_are_refused() {
 
 #[test]
 fn the_script_listens_where_the_server_sends() {
-    assert!(RELOAD_SCRIPT.contains(&format!("\"{EVENTS_PATH}\"")));
+    assert!(LIVE_JS.contains(&format!("\"{EVENTS_PATH}\"")));
 }
 
 #[test]

@@ -15,6 +15,8 @@
 // - a save of another article takes the tab the reader used last to it,
 //   and leaves the other tab where it was;
 // - with --no-follow, the tab stays where it is;
+// - a save made after the page loaded but before its events connection
+//   opened still shows, without a reload;
 // - a template edit that changes the head reloads the page in full.
 // Prints each failure and exits non-zero on any.
 
@@ -67,6 +69,7 @@ try {
   await showsAndHidesTheOverlay();
   await follows();
   await staysWithNoFollow();
+  await catchesUpAfterALateConnection();
   await reloadsForTheHead();
 } catch (e) {
   failures.push(`stopped: ${e.stack || e}`);
@@ -183,6 +186,36 @@ async function staysWithNoFollow() {
   check(!("follow" in change), `--no-follow still sent follow: ${JSON.stringify(change)}`);
   await page.waitForTimeout(500);
   check(page.url() === `${noFollowUrl}articles/bones/`, `with --no-follow the tab went to ${page.url()}`);
+  await context.close();
+}
+
+/** A save made before the page's events connection opens still shows. */
+async function catchesUpAfterALateConnection() {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/__osteon/events", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${url}articles/bones/`);
+  await page.evaluate(() => {
+    window.osteonTestValue = "kept";
+  });
+  const text = marker("late");
+  await edit("articles/bones.md", `\n\nLate ${text}.\n`);
+  // The server has the save before the page connects.
+  const deadline = Date.now() + TIMEOUT;
+  while (!(await (await fetch(`${url}articles/bones/`)).text()).includes(text)) {
+    if (Date.now() > deadline) throw new Error("the server never served the late save");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  release();
+  await shows(page, text);
+  check((await state(page)).kept, "a save missed before the connection reloaded the page in full");
   await context.close();
 }
 

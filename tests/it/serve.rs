@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use osteon::Options;
-use osteon::serve::{Config, RELOAD_SCRIPT, SETTLE};
+use osteon::serve::{Config, LIVE_JS, SETTLE, reload_script};
 
 use crate::support::{ARTICLE, Site};
 
@@ -135,8 +135,20 @@ impl Response {
     #[track_caller]
     fn without_script(&self) -> Vec<u8> {
         let text = self.text();
-        assert_eq!(text.matches(RELOAD_SCRIPT).count(), 1, "{text}");
-        text.replacen(RELOAD_SCRIPT, "", 1).into_bytes()
+        assert_eq!(text.matches(LIVE_JS).count(), 1, "{text}");
+        let n = self.served_at();
+        text.replacen(&reload_script(n), "", 1).into_bytes()
+    }
+
+    /// The count of changes published before the page was served, as its
+    /// reload script carries it.
+    #[track_caller]
+    fn served_at(&self) -> u64 {
+        let text = self.text();
+        let (_, after) = text
+            .split_once("<script id=\"osteon-live\" data-n=\"")
+            .unwrap_or_else(|| panic!("no reload script: {text}"));
+        after[..after.find('"').unwrap()].parse().unwrap()
     }
 
     fn has_overlay(&self) -> bool {
@@ -200,8 +212,14 @@ impl Events {
             received: String::new(),
             reloads: 0,
         };
-        // The server subscribes before it answers, so after this no reload is missed.
-        events.wait_until("the connected comment", |text| text.contains(": connected"));
+        // The server subscribes before it answers, so after this no reload is
+        // missed; the hello event follows at once.
+        events.wait_until("the connected comment and the hello event", |text| {
+            text.contains(": connected")
+                && text
+                    .split_once("event: hello")
+                    .is_some_and(|(_, rest)| rest.contains("}\n"))
+        });
         assert!(events.received.starts_with("HTTP/1.1 200"));
         assert!(events.received.contains("text/event-stream"));
         events
@@ -226,11 +244,23 @@ impl Events {
 
     /// Every change received so far, oldest first.
     fn changes(&self) -> Vec<serde_json::Value> {
-        self.received
-            .lines()
-            .filter_map(|line| line.strip_prefix("data: "))
-            .map(|data| serde_json::from_str(data).unwrap_or_else(|e| panic!("{data}: {e}")))
-            .collect()
+        self.data_of("reload")
+    }
+
+    /// The data of every event of `kind` received so far, oldest first.
+    fn data_of(&self, kind: &str) -> Vec<serde_json::Value> {
+        let mut event = "";
+        let mut data = Vec::new();
+        for line in self.received.lines() {
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name;
+            } else if let Some(text) = line.strip_prefix("data: ")
+                && event == kind
+            {
+                data.push(serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}")));
+            }
+        }
+        data
     }
 
     /// Reads whatever arrives within `time`, without waiting for anything.
@@ -303,7 +333,7 @@ fn serves_pages_with_the_reload_script_and_reloads_them_on_save() {
     );
     let text = page.text();
     assert!(
-        text.contains(&format!("{RELOAD_SCRIPT}</body>")),
+        text.contains(&format!("{}</body>", reload_script(0))),
         "the script goes right before </body>: {text}"
     );
     assert!(!page.has_overlay());
@@ -317,6 +347,33 @@ fn serves_pages_with_the_reload_script_and_reloads_them_on_save() {
     server.wait_for("/articles/bones/", "the new words", |r| {
         r.text().contains("Freshly saved words.")
     });
+}
+
+#[test]
+fn a_page_that_connects_after_a_change_learns_it_missed_it() {
+    let site = small_site();
+    let server = Server::start(&site);
+    let mut watching = Events::open(server.addr);
+    // Served, then a save, then the page's script connects.
+    let page = server.get("/articles/bones/");
+    site.write(
+        "articles/bones.md",
+        &format!("{ARTICLE}\n## Strong bones\n\nSaved before the page connected.\n"),
+    );
+    let change = watching.change();
+    let late = Events::open(server.addr);
+    let hello = late.data_of("hello");
+    assert_eq!(hello.len(), 1, "{}", late.received);
+    assert_eq!(hello[0]["n"], change["n"]);
+    assert!(
+        hello[0]["n"].as_u64().unwrap() > page.served_at(),
+        "the stream's count {} is not past the page's {}",
+        hello[0]["n"],
+        page.served_at()
+    );
+    // A page served now has seen every change.
+    let now = server.get("/articles/bones/");
+    assert_eq!(Some(now.served_at()), hello[0]["n"].as_u64());
 }
 
 #[test]
@@ -335,7 +392,7 @@ fn a_broken_save_shows_an_overlay_on_every_page_until_it_is_fixed() {
     let site = small_site();
     let server = Server::start(&site);
     let mut events = Events::open(server.addr);
-    let good = server.get("/articles/bones/").text();
+    let good = server.get("/articles/bones/").without_script();
 
     site.write(
         "articles/bones.md",
@@ -371,7 +428,8 @@ fn a_broken_save_shows_an_overlay_on_every_page_until_it_is_fixed() {
     assert!(text.contains("<h2 id=\"osteon-overlay-title\">The site has 1 error</h2>"));
     assert!(text.contains("<button type=\"button\">Close</button>"));
     // The overlay comes before the reload script, which is still last in the body.
-    assert!(text.contains(&format!("</div>{RELOAD_SCRIPT}</body>")));
+    let n = page.served_at();
+    assert!(text.contains(&format!("</div>{}</body>", reload_script(n))));
 
     // A page opened after the broken save shows it too, and so does the 404 page.
     assert!(server.get("/").has_overlay());
@@ -388,7 +446,7 @@ fn a_broken_save_shows_an_overlay_on_every_page_until_it_is_fixed() {
     let page = server.wait_for("/articles/bones/", "the fix", |r| {
         !r.has_overlay() && r.text().contains("Fixed.")
     });
-    assert_ne!(page.text(), good);
+    assert_ne!(page.without_script(), good);
     assert!(!server.get("/").has_overlay());
 }
 
@@ -425,7 +483,7 @@ fn removing_a_heading_another_page_links_to_shows_the_broken_anchor_there() {
         &format!("{ARTICLE}\nSee [strong bones](bones.md#strong-bones).\n"),
     );
     let server = Server::start(&site);
-    let good = server.get("/articles/dexa/").text();
+    let good = server.get("/articles/dexa/").without_script();
     let mut events = Events::open(server.addr);
     let bones = site.read("articles/bones.md");
     site.write(
@@ -449,7 +507,7 @@ fn removing_a_heading_another_page_links_to_shows_the_broken_anchor_there() {
     site.write("articles/bones.md", &bones);
     events.reload();
     let page = server.wait_for("/articles/dexa/", "no overlay", |r| !r.has_overlay());
-    assert_eq!(page.text(), good);
+    assert_eq!(page.without_script(), good);
 }
 
 #[test]
@@ -707,7 +765,7 @@ fn the_binary_prints_its_url_serves_and_stops_on_ctrl_c() {
     let mut events = Events::open(addr);
     let home = get(addr, "/");
     assert_eq!(home.status, 200);
-    assert!(home.text().contains(RELOAD_SCRIPT));
+    assert!(home.text().contains(LIVE_JS));
     site.write(
         "articles/dexa.md",
         &format!("{ARTICLE}\n## Scans\n\nA scan measures bone density, quickly.\n"),
