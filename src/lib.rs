@@ -200,6 +200,26 @@ fn compile_with(
     scope: Scope,
     streamed: Option<&Streamed>,
 ) -> Compiled {
+    match resolve_checked(sources, options, scope) {
+        Ok(resolved) => render_checked(resolved, sources, options, scope, streamed),
+        Err(compiled) => compiled,
+    }
+}
+
+/// A site parsed, resolved and through the publishing checks, with what
+/// they found: all that needs the content files' texts.
+struct Resolved {
+    site: resolve::Site,
+    problems: Problems,
+}
+
+/// The first half of [`compile_with`]: parse, resolve and the publishing
+/// checks. `Err` is the result of a site that could not be resolved.
+fn resolve_checked(
+    sources: &Sources,
+    options: &Options,
+    scope: Scope,
+) -> Result<Resolved, Compiled> {
     // `check` renders a sample, which parses its pages again with their HTML.
     let output = markdown::Output {
         html: scope == Scope::Everything,
@@ -208,15 +228,26 @@ fn compile_with(
     let (site, mut problems) = resolve_site(sources, options, output);
     let Some(site) = site else {
         let (diagnostics, _) = conclude(problems.diagnostics(), options.strict, Vec::new);
-        return Compiled {
+        return Err(Compiled {
             outputs: None,
             diagnostics,
-        };
+        });
     };
     let policy = publishing::Policy::new(&site.parsed.config, options.today());
     for d in publishing::check(&site, sources, &policy) {
         problems.add(Origin::Publishing(d.file.as_str().into()), d);
     }
+    Ok(Resolved { site, problems })
+}
+
+/// The second half of [`compile_with`]: render, then the output check.
+fn render_checked(
+    Resolved { site, mut problems }: Resolved,
+    sources: &Sources,
+    options: &Options,
+    scope: Scope,
+    streamed: Option<&Streamed>,
+) -> Compiled {
     let base_path = site.parsed.config.base_path();
     // The parsed pages are not needed past rendering: they are freed before
     // the output check allocates.
@@ -289,12 +320,14 @@ fn source_map_of(sources: &Sources, wanted: impl Fn(&str) -> bool) -> SourceMap 
     for file in sources
         .config
         .iter()
-        .chain(&sources.content)
         .chain(&sources.data)
         .chain(&sources.templates)
         .filter(|file| wanted(&file.path))
     {
         map.insert(&file.path, &file.text);
+    }
+    for file in sources.content.iter().filter(|file| wanted(&file.path)) {
+        map.insert(&file.path, &sources.content_text(file));
     }
     map
 }
@@ -331,7 +364,7 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
 /// output is staged as it is made (see [`write::Stage`]) and the staged site
 /// moved into the output folder only once it has no errors.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
-    let (sources, mut diagnostics) = load::load(&options.root)?;
+    let (mut sources, mut diagnostics) = load::load(&options.root)?;
     let out = options.output_dir();
     // A site that loads with a problem (an unreadable file, invalid UTF-8
     // read as lossy text) is never served from a fingerprint, which only a
@@ -351,7 +384,20 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     }
     let stage = write::Stage::open(&out)?;
     let streamed = Streamed::new(&stage, search::Reader::for_sources(&sources));
-    let compiled = compile_with(&sources, options, Scope::Everything, Some(&streamed));
+    let compiled = match resolve_checked(&sources, options, Scope::Everything) {
+        Ok(resolved) => {
+            // Parsed: the texts are needed again only for a diagnostic.
+            sources.release_content();
+            render_checked(
+                resolved,
+                &sources,
+                options,
+                Scope::Everything,
+                Some(&streamed),
+            )
+        }
+        Err(compiled) => compiled,
+    };
     diagnostics.extend(compiled.diagnostics);
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

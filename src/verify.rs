@@ -89,7 +89,7 @@ impl Templates for Sources {
 
     fn call(&self, page: &str, name: &str) -> Option<(String, usize)> {
         let file = (self.content.iter()).find(|f| crate::url::output_of_source(&f.path) == page)?;
-        let text = &file.text;
+        let text = &*self.content_text(file);
         let at = memchr::memmem::find_iter(text.as_bytes(), b"{{").find(|&at| {
             crate::parse::shortcode::parse_call(text, at).is_ok_and(|call| call.name == name)
         })?;
@@ -248,7 +248,7 @@ fn reported<'o>(outputs: &'o Outputs, path: &str) -> Option<&'o [String]> {
 
 /// A page scanned as it was rendered (see [`scan_streamed`]), kept without
 /// its bytes.
-pub(crate) struct Scanned(Scan<'static>);
+pub(crate) struct Scanned(scan::Compact);
 
 /// Scans page `path`, the `slot`th output, as it is rendered, with `reader`
 /// reading it too; `reported` is what [`Outputs::reported`] would hold for
@@ -261,10 +261,10 @@ pub(crate) fn scan_streamed<R: Reader>(
     reader: &R,
 ) -> (Scanned, Option<R::Out>) {
     if !is_html(path) {
-        return (Scanned(Scan::default()), None);
+        return (Scanned(scan::Compact::default()), None);
     }
     let (scan, read) = scan_reading((slot, path), bytes, reported, reader);
-    (Scanned(scan.into_owned()), read)
+    (Scanned(scan.compact()), read)
 }
 
 /// [`verify`] from the `scans` made as the pages were rendered (by output
@@ -276,13 +276,14 @@ pub(crate) fn verify_scanned(
     template_file: TemplateFile,
 ) -> Vec<Diagnostic> {
     let site = Index::new(outputs);
-    let mut by_slot: Vec<Scan<'static>> = Vec::new();
-    by_slot.resize_with(outputs.files.len(), Scan::default);
+    let mut kept: Vec<scan::Compact> = Vec::new();
+    kept.resize_with(outputs.files.len(), scan::Compact::default);
     for (path, Scanned(scan)) in scans {
         if let Some(slot) = site.file(&path) {
-            by_slot[slot] = scan;
+            kept[slot] = scan;
         }
     }
+    let by_slot: Vec<Scan<'_>> = kept.iter_mut().map(scan::Compact::scan).collect();
     check_scans(&site, &by_slot, base_path, template_file)
 }
 

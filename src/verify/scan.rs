@@ -2,6 +2,7 @@
 //! holds, and what the accessibility gate notes, sliced from the page's bytes.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -43,24 +44,60 @@ pub(super) struct Scan<'a> {
     pub(super) audit: Audit,
 }
 
-/// `Cow<'_, str>` as an owned one.
-fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
-    Cow::Owned(text.into_owned())
+/// A [`Scan`] kept without the page's bytes: every string it sliced, copied
+/// into one buffer, so a page's scan is a few allocations, not one for each
+/// id and URL (a large site keeps a scan for every page until the check).
+#[derive(Debug, Default)]
+pub(crate) struct Compact {
+    html: bool,
+    text: String,
+    ids: Vec<Range<u32>>,
+    duplicates: Vec<Range<u32>>,
+    urls: Vec<Range<u32>>,
+    idrefs: Vec<(&'static str, Range<u32>)>,
+    audit: Audit,
 }
 
 impl Scan<'_> {
-    /// The scan with its own copies of what it sliced from the page, so the
-    /// page's bytes can go.
-    pub(super) fn into_owned(self) -> Scan<'static> {
+    /// The scan, with its own copy of what it sliced from the page.
+    pub(super) fn compact(self) -> Compact {
+        let mut text = String::new();
+        let mut keep = |s: &str| {
+            let start = text.len() as u32;
+            text.push_str(s);
+            start..text.len() as u32
+        };
+        let ids = self.ids.iter().map(|id| keep(id)).collect();
+        let duplicates = self.duplicates.iter().map(|id| keep(id)).collect();
+        let urls = self.urls.iter().map(|url| keep(url)).collect();
+        let idrefs = (self.idrefs.iter())
+            .map(|(attr, id)| (*attr, keep(id)))
+            .collect();
+        text.shrink_to_fit();
+        Compact {
+            html: self.html,
+            text,
+            ids,
+            duplicates,
+            urls,
+            idrefs,
+            audit: self.audit,
+        }
+    }
+}
+
+impl Compact {
+    /// The scan again, borrowing its strings from this copy (and taking its audit).
+    pub(super) fn scan(&mut self) -> Scan<'_> {
+        let text = &self.text;
+        let at = |r: &Range<u32>| Cow::Borrowed(&text[r.start as usize..r.end as usize]);
         Scan {
             html: self.html,
-            ids: self.ids.into_iter().map(owned).collect(),
-            duplicates: self.duplicates.into_iter().map(owned).collect(),
-            urls: self.urls.into_iter().map(owned).collect(),
-            idrefs: (self.idrefs.into_iter())
-                .map(|(attr, id)| (attr, owned(id)))
-                .collect(),
-            audit: self.audit,
+            ids: self.ids.iter().map(at).collect(),
+            duplicates: self.duplicates.iter().map(at).collect(),
+            urls: self.urls.iter().map(at).collect(),
+            idrefs: self.idrefs.iter().map(|(attr, r)| (*attr, at(r))).collect(),
+            audit: std::mem::take(&mut self.audit),
         }
     }
 }
