@@ -80,17 +80,30 @@ fn resolve_site(
     options: &Options,
     output: markdown::Output,
 ) -> (Option<resolve::Site>, Problems) {
-    let overrides = parse::Overrides {
+    let (parsed, mut problems) = parse::parse(sources, &overrides(options), output);
+    let site = resolve_parsed(parsed, sources, options, &mut problems);
+    (site, problems)
+}
+
+fn overrides(options: &Options) -> parse::Overrides {
+    parse::Overrides {
         base_url: options.base_url.clone(),
-    };
-    let (parsed, mut problems) = parse::parse(sources, &overrides, output);
-    let site = parsed.map(|parsed| {
+    }
+}
+
+/// The parsed site resolved, its problems added to `problems`.
+fn resolve_parsed(
+    parsed: Option<parse::Parsed>,
+    sources: &Sources,
+    options: &Options,
+    problems: &mut Problems,
+) -> Option<resolve::Site> {
+    parsed.map(|parsed| {
         let files = resolve::Files::from_sources(sources, options.drafts);
         let (site, found) = resolve::resolve(parsed, files);
         problems.extend(Origin::Links, found);
         site
-    });
-    (site, problems)
+    })
 }
 
 /// The last step of a build, a check and a `serve` rebuild alike: every
@@ -227,17 +240,57 @@ fn resolve_checked(
     };
     let (site, mut problems) = resolve_site(sources, options, output);
     let Some(site) = site else {
-        let (diagnostics, _) = conclude(problems.diagnostics(), options.strict, Vec::new);
-        return Err(Compiled {
-            outputs: None,
-            diagnostics,
-        });
+        return Err(unresolved(&problems, options));
     };
     let policy = publishing::Policy::new(&site.parsed.config, options.today());
-    for d in publishing::check(&site, sources, &policy) {
+    add_publishing(&mut problems, publishing::check(&site, sources, &policy));
+    Ok(Resolved { site, problems })
+}
+
+/// [`resolve_checked`] for a build: each content text is freed once its page
+/// is parsed and checked (see [`parse::parse_releasing`]); afterwards a
+/// text is read again only to point a diagnostic into it.
+fn resolve_releasing(sources: &mut Sources, options: &Options) -> Result<Resolved, Compiled> {
+    let today = options.today();
+    let check = |config: &meta::SiteConfig| -> parse::PageCheck {
+        let policy = publishing::Policy::new(config, today);
+        Box::new(move |page, text| publishing::check_page(page, text, &policy))
+    };
+    let output = markdown::Output {
+        html: true,
+        stats: false,
+    };
+    let (parsed, mut problems, checked) =
+        parse::parse_releasing(sources, &overrides(options), output, check);
+    let Some(site) = resolve_parsed(parsed, sources, options, &mut problems) else {
+        return Err(unresolved(&problems, options));
+    };
+    // Only the published pages: not the drafts `resolve` left out.
+    let published = checked
+        .into_iter()
+        .filter(|d| site.position(&d.file).is_some());
+    add_publishing(&mut problems, published);
+    let policy = publishing::Policy::new(&site.parsed.config, today);
+    add_publishing(
+        &mut problems,
+        publishing::check_data(&site, sources, &policy),
+    );
+    Ok(Resolved { site, problems })
+}
+
+fn add_publishing(problems: &mut Problems, found: impl IntoIterator<Item = Diagnostic>) {
+    for d in found {
         problems.add(Origin::Publishing(d.file.as_str().into()), d);
     }
-    Ok(Resolved { site, problems })
+}
+
+/// The result of a site whose `site.toml` could not be used.
+fn unresolved(problems: &Problems, options: &Options) -> Compiled {
+    let (diagnostics, _) = conclude(problems.diagnostics(), options.strict, Vec::new);
+    Compiled {
+        outputs: None,
+        diagnostics,
+    }
 }
 
 /// The second half of [`compile_with`]: render, then the output check.
@@ -384,18 +437,14 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     }
     let stage = write::Stage::open(&out)?;
     let streamed = Streamed::new(&stage, search::Reader::for_sources(&sources));
-    let compiled = match resolve_checked(&sources, options, Scope::Everything) {
-        Ok(resolved) => {
-            // Parsed: the texts are needed again only for a diagnostic.
-            sources.release_content();
-            render_checked(
-                resolved,
-                &sources,
-                options,
-                Scope::Everything,
-                Some(&streamed),
-            )
-        }
+    let compiled = match resolve_releasing(&mut sources, options) {
+        Ok(resolved) => render_checked(
+            resolved,
+            &sources,
+            options,
+            Scope::Everything,
+            Some(&streamed),
+        ),
         Err(compiled) => compiled,
     };
     diagnostics.extend(compiled.diagnostics);

@@ -77,22 +77,12 @@ pub struct Sources {
     /// The site folder, where [`Sources::content_text`] reads a content file
     /// again once its text was released.
     pub root: PathBuf,
-    /// Set by [`Sources::release_content`].
+    /// Set once the content texts were freed, each as soon as it was parsed
+    /// (see [`crate::parse::parse_releasing`]).
     pub(crate) released: bool,
 }
 
 impl Sources {
-    /// Frees the texts of the content files. A build needs them only to parse
-    /// and, afterwards, to point a diagnostic into them; on a large site they
-    /// are a quarter of its peak memory. [`Sources::content_text`] reads a
-    /// released file again.
-    pub fn release_content(&mut self) {
-        for file in &mut self.content {
-            file.text = String::new();
-        }
-        self.released = true;
-    }
-
     /// The text of a content file, read again from the disk once released
     /// (lossily, as `load` read it; empty if it can no longer be read).
     pub fn content_text<'a>(&self, file: &'a SourceFile) -> std::borrow::Cow<'a, str> {

@@ -98,17 +98,65 @@ pub fn parse(
     output: Output,
 ) -> (Option<Parsed>, Problems) {
     let (config, diagnostics) = parse_config(sources, overrides);
-    let mut problems = Problems::default();
-    problems.extend(Origin::Site, diagnostics);
-    let base_path = config
-        .as_ref()
-        .map_or("/".to_string(), SiteConfig::base_path);
-    let output = output_for(config.as_ref(), output);
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+    let (base_path, output) = page_settings(config.as_ref(), output);
+    let results = sources
         .content
         .par_iter()
         .map(|file| parse_page(file, &base_path, output))
         .collect();
+    assemble(sources, (config, diagnostics), results)
+}
+
+/// What a build checks on each page against its text (see [`parse_releasing`]).
+pub type PageCheck<'a> = Box<dyn Fn(&Page, &str) -> Vec<Diagnostic> + Sync + 'a>;
+
+/// [`parse`] for a build, which needs a content file's text only to parse it
+/// and to check the page against it: each text is freed as soon as that is
+/// done, so a large site never holds every text beside every page's HTML.
+/// `check` makes the check from the site's settings; what it finds on each
+/// page comes back beside the parse, in the order of the files.
+pub fn parse_releasing<'a>(
+    sources: &mut Sources,
+    overrides: &Overrides,
+    output: Output,
+    check: impl FnOnce(&SiteConfig) -> PageCheck<'a>,
+) -> (Option<Parsed>, Problems, Vec<Diagnostic>) {
+    let (config, diagnostics) = parse_config(sources, overrides);
+    let (base_path, output) = page_settings(config.as_ref(), output);
+    let check = config.as_ref().map(check);
+    let (results, checked): (Vec<_>, Vec<_>) = sources
+        .content
+        .par_iter_mut()
+        .map(|file| {
+            let (page, found) = parse_page(file, &base_path, output);
+            let checked = match (&page, &check) {
+                (Some(page), Some(check)) => check(page, &file.text),
+                _ => Vec::new(),
+            };
+            file.text = String::new();
+            ((page, found), checked)
+        })
+        .unzip();
+    sources.released = true;
+    let (parsed, problems) = assemble(sources, (config, diagnostics), results);
+    (parsed, problems, checked.into_iter().flatten().collect())
+}
+
+/// The base path links are made under, and what to make of each body.
+fn page_settings(config: Option<&SiteConfig>, output: Output) -> (String, Output) {
+    let base_path = config.map_or("/".to_string(), SiteConfig::base_path);
+    (base_path, output_for(config, output))
+}
+
+/// The parsed site from `site.toml`, the content files' `results` in their
+/// order, and the data files.
+fn assemble(
+    sources: &Sources,
+    (config, diagnostics): (Option<SiteConfig>, Vec<Diagnostic>),
+    results: Vec<(Option<Page>, Vec<Diagnostic>)>,
+) -> (Option<Parsed>, Problems) {
+    let mut problems = Problems::default();
+    problems.extend(Origin::Site, diagnostics);
     let mut pages = Vec::with_capacity(results.len());
     for (file, (page, found)) in sources.content.iter().zip(results) {
         pages.extend(page.map(Arc::new));

@@ -177,6 +177,13 @@ pub fn check(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic>
             check_page(page, text, policy)
         })
         .collect();
+    out.extend(check_data(site, sources, policy));
+    out
+}
+
+/// The review dates of the data files.
+pub fn check_data(site: &Site, sources: &Sources, policy: &Policy) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for source in &sources.data {
         let name = crate::url::slug(&source.path).trim_end_matches(".toml");
         // A file with errors is not in the site; they are reported already.
