@@ -142,6 +142,17 @@ pub enum Scope {
     Sample,
 }
 
+impl Scope {
+    /// What to make of each body: `check` renders a sample, which parses its
+    /// pages again with their HTML.
+    fn output(self) -> markdown::Output {
+        markdown::Output {
+            html: self == Scope::Everything,
+            stats: false,
+        }
+    }
+}
+
 /// Parses, resolves and renders a loaded site, in memory.
 pub fn compile(sources: &Sources, options: &Options) -> Compiled {
     compile_scoped(sources, options, Scope::Everything)
@@ -233,12 +244,7 @@ fn resolve_checked(
     options: &Options,
     scope: Scope,
 ) -> Result<Resolved, Compiled> {
-    // `check` renders a sample, which parses its pages again with their HTML.
-    let output = markdown::Output {
-        html: scope == Scope::Everything,
-        stats: false,
-    };
-    let (site, mut problems) = resolve_site(sources, options, output);
+    let (site, mut problems) = resolve_site(sources, options, scope.output());
     let Some(site) = site else {
         return Err(unresolved(&problems, options));
     };
@@ -247,21 +253,22 @@ fn resolve_checked(
     Ok(Resolved { site, problems })
 }
 
-/// [`resolve_checked`] for a build: each content text is freed once its page
-/// is parsed and checked (see [`parse::parse_releasing`]); afterwards a
-/// text is read again only to point a diagnostic into it.
-fn resolve_releasing(sources: &mut Sources, options: &Options) -> Result<Resolved, Compiled> {
+/// [`resolve_checked`] for `build` and `check`, which own their sources:
+/// each content text is freed once its page is parsed and checked (see
+/// [`parse::parse_releasing`]); afterwards a text is read again only to
+/// point a diagnostic into it, or to parse a page of `check`'s sample again.
+fn resolve_releasing(
+    sources: &mut Sources,
+    options: &Options,
+    scope: Scope,
+) -> Result<Resolved, Compiled> {
     let today = options.today();
     let check = |config: &meta::SiteConfig| -> parse::PageCheck {
         let policy = publishing::Policy::new(config, today);
         Box::new(move |page, text| publishing::check_page(page, text, &policy))
     };
-    let output = markdown::Output {
-        html: true,
-        stats: false,
-    };
     let (parsed, mut problems, checked) =
-        parse::parse_releasing(sources, &overrides(options), output, check);
+        parse::parse_releasing(sources, &overrides(options), scope.output(), check);
     let Some(site) = resolve_parsed(parsed, sources, options, &mut problems) else {
         return Err(unresolved(&problems, options));
     };
@@ -388,8 +395,16 @@ fn source_map_of(sources: &Sources, wanted: impl Fn(&str) -> bool) -> SourceMap 
 /// Loads and checks the site without writing anything: every source check,
 /// with a sample of pages rendered to test the theme (see [`Scope::Sample`]).
 pub fn check(options: &Options) -> anyhow::Result<Report> {
-    let (sources, mut diagnostics) = load::load(&options.root)?;
-    let compiled = compile_scoped(&sources, options, Scope::Sample);
+    let (mut sources, mut diagnostics) = load::load(&options.root)?;
+    // `--external` reads every text again, after the rest.
+    let compiled = if options.external {
+        compile_scoped(&sources, options, Scope::Sample)
+    } else {
+        match resolve_releasing(&mut sources, options, Scope::Sample) {
+            Ok(resolved) => render_checked(resolved, &sources, options, Scope::Sample, None),
+            Err(compiled) => compiled,
+        }
+    };
     diagnostics.extend(compiled.diagnostics);
     let mut summary = None;
     if options.external
@@ -437,7 +452,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     }
     let stage = write::Stage::open(&out)?;
     let streamed = Streamed::new(&stage, search::Reader::for_sources(&sources));
-    let compiled = match resolve_releasing(&mut sources, options) {
+    let compiled = match resolve_releasing(&mut sources, options, Scope::Everything) {
         Ok(resolved) => render_checked(
             resolved,
             &sources,

@@ -18,13 +18,13 @@ mod pages;
 mod tests_of_text;
 mod theme;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::Sources;
+use crate::load::{SourceFile, Sources};
 use crate::parse::markdown::{Output, Target};
 use crate::parse::{self, Page};
 use crate::problems::{Found, Origin};
@@ -288,16 +288,23 @@ pub(super) fn unrendered_holes(
 /// out of the rest.
 fn with_html(site: &mut Site, sources: &Sources, selected: &HashSet<usize>) {
     let base_path = site.parsed.config.base_path();
+    let files: HashMap<&str, &SourceFile> = (sources.content.iter())
+        .map(|f| (f.path.as_str(), f))
+        .collect();
     for &i in selected {
         let page = &mut site.parsed.pages[i];
-        let Some(file) = sources.content.iter().find(|f| f.path == page.path) else {
+        let Some(file) = files.get(page.path.as_str()) else {
             continue;
         };
         let output = Output {
             html: true,
             stats: false,
         };
-        if let (Some(full), _) = parse::parse_page(file, &base_path, output) {
+        let file = SourceFile {
+            path: file.path.clone(),
+            text: sources.content_text(file).into_owned(),
+        };
+        if let (Some(full), _) = parse::parse_page(&file, &base_path, output) {
             *page = Arc::new(full);
         }
     }
