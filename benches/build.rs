@@ -235,9 +235,48 @@ fn print_targets(rows: &[(&str, Row)]) {
             yes(reading.secs < 1.0)
         );
     }
+    // The closer targets of issue 21, for the same size.
+    if let (Some(floor), Some(cold), Some(check)) = (
+        get("floor"),
+        get("osteon build (cold)"),
+        get("osteon check"),
+    ) {
+        println!(
+            "  closer targets: cold build within 2x floor: {}; its peak RSS under 300 MiB: {}; \
+             check within 0.6x floor: {}",
+            yes(cold.secs <= 2.0 * floor.secs),
+            yes(mib(cold.rss_kib) < 300.0),
+            yes(check.secs <= 0.6 * floor.secs)
+        );
+    }
 }
 
-fn bench_size(args: &Args, size: usize, hugo: bool) {
+/// How each row grows from the smallest size measured to the largest: time
+/// and peak memory, each as a multiple of the smaller size's.
+fn print_growth(measured: &[(usize, Vec<(&str, Row)>)]) {
+    let (Some((small, first)), Some((large, last))) = (measured.first(), measured.last()) else {
+        return;
+    };
+    if small == large {
+        return;
+    }
+    let limit = 1.1 * (*large as f64 / *small as f64);
+    println!("\n{large} articles against {small} (linear with 10% to spare: at most {limit:.1}x)");
+    println!("  {:<24} {:>9} {:>9}", "", "time", "peak RSS");
+    for ((name, a), (_, b)) in first.iter().zip(last) {
+        if let (Ok(a), Ok(b)) = (a, b) {
+            let (time, memory) = (b.secs / a.secs, b.rss_kib as f64 / a.rss_kib as f64);
+            let within = if time <= limit && memory <= limit {
+                ""
+            } else {
+                "  over"
+            };
+            println!("  {name:<24} {time:>8.1}x {memory:>8.1}x{within}");
+        }
+    }
+}
+
+fn bench_size(args: &Args, size: usize, hugo: bool) -> Vec<(&'static str, Row)> {
     // Cargo builds the binary with the bench profile (the release settings) before this bench.
     let osteon = Path::new(env!("CARGO_BIN_EXE_osteon"));
     let root = args.dir.join(size.to_string());
@@ -387,6 +426,7 @@ fn bench_size(args: &Args, size: usize, hugo: bool) {
     println!("  osteon's output folder holds {files} files");
     print_search(&rows, index_files, index_bytes, &query);
     print_targets(&rows);
+    rows
 }
 
 /// The search index's size, what one search downloads, and what indexing
@@ -471,8 +511,9 @@ fn main() -> ExitCode {
         println!("hugo: not installed (apt-get install hugo)");
     }
     println!("corpus and outputs under {}", args.dir.display());
-    for &size in &args.sizes {
-        bench_size(&args, size, hugo);
-    }
+    let measured: Vec<_> = (args.sizes.iter())
+        .map(|&size| (size, bench_size(&args, size, hugo)))
+        .collect();
+    print_growth(&measured);
     ExitCode::SUCCESS
 }
