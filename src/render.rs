@@ -191,9 +191,13 @@ pub fn render_sample(mut site: Site, sources: &Sources) -> (Outputs, Vec<String>
     // The first page of each shape: every branch a template takes on what it
     // knows of a page besides its words (see [`pages::shape`]).
     let tests = tests_of_text::text_tests(sources);
-    let mut shapes = HashSet::new();
-    let mut sample: Vec<usize> = (0..pages.len())
-        .filter(|&i| shapes.insert(pages::shape(&site, i, &tests)))
+    let shapes: Vec<pages::Shape> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| pages::shape(&site, i, &tests))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut sample: Vec<usize> = (shapes.into_iter().enumerate())
+        .filter_map(|(i, shape)| seen.insert(shape).then_some(i))
         .collect();
     // A shortcode's output depends only on its call: the first page of each
     // distinct call is rendered and checked whole, so a link a shortcode

@@ -16,10 +16,14 @@ pub(super) struct TemplateId {
     offset: usize,
 }
 
+/// The ids the theme writes on the pages of each section, by id: looked up
+/// for every heading, without making a key.
+pub(super) type TemplateIds = FxHashMap<Section, FxHashMap<String, TemplateId>>;
+
 /// The fixed ids of the templates each kind of page is rendered with: the
 /// base layout, its partials and the kind's own template. An id made by a
 /// template expression is not known until render, and is left to `verify`.
-pub(super) fn template_ids(sources: &Sources) -> FxHashMap<(Section, String), TemplateId> {
+pub(super) fn template_ids(sources: &Sources) -> TemplateIds {
     let mut ids = FxHashMap::default();
     for file in &sources.templates {
         let name = sources.template_name(file);
@@ -38,7 +42,9 @@ pub(super) fn template_ids(sources: &Sources) -> FxHashMap<(Section, String), Te
                     file: file.path.clone(),
                     offset,
                 };
-                ids.entry((section, id.to_string())).or_insert(at);
+                let of_section: &mut FxHashMap<String, TemplateId> =
+                    ids.entry(section).or_default();
+                of_section.entry(id.to_string()).or_insert(at);
             }
         }
     }
@@ -63,16 +69,12 @@ fn fixed_ids(text: &str) -> impl Iterator<Item = (&str, usize)> {
 
 /// A `duplicate-id` error for each heading of `page` whose id the theme
 /// writes on its pages, on the heading's line.
-pub(super) fn clashes(
-    page: &Page,
-    ids: &FxHashMap<(Section, String), TemplateId>,
-    sources: &Sources,
-) -> Vec<Diagnostic> {
+pub(super) fn clashes(page: &Page, ids: &TemplateIds, sources: &Sources) -> Vec<Diagnostic> {
     page.body
         .headings
         .iter()
         .filter_map(|heading| {
-            let at = ids.get(&(page.section, heading.id.clone()))?;
+            let at = ids.get(&page.section)?.get(heading.id.as_str())?;
             let (line, _) = sources_line(sources, &at.file, at.offset);
             Some(
                 Diagnostic::error(

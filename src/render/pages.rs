@@ -18,7 +18,7 @@ use crate::url;
 
 use super::Theme;
 use super::errors::template_diagnostic;
-use super::ids::{TemplateId, template_ids};
+use super::ids::{TemplateIds, template_ids};
 use super::tests_of_text::TextTest;
 
 /// A page's title, URL, description and kind, as backlinks and indexes show it.
@@ -54,7 +54,7 @@ pub(super) struct Renderer<'a> {
     /// up through a lock like `memo`, the site's many notes queued on it.
     pub(super) notes: FxHashMap<(&'a str, usize), Arc<str>>,
     /// The ids the theme writes on each kind of page, which no heading may take.
-    pub(super) template_ids: FxHashMap<(Section, String), TemplateId>,
+    pub(super) template_ids: TemplateIds,
 }
 
 /// A template map with fixed keys, built directly as tera values: going
