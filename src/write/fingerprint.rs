@@ -14,7 +14,7 @@
 //! always.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
@@ -107,24 +107,71 @@ fn folder(out: &Path) -> anyhow::Result<Folder> {
     let mut h = DefaultHasher::new();
     let mut files = 0;
     let mut newest = SystemTime::UNIX_EPOCH;
-    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
-        let entry = entry?;
-        entry.path().strip_prefix(out)?.hash(&mut h);
-        let meta = entry.metadata()?;
-        meta.is_dir().hash(&mut h);
-        if meta.is_dir() {
+    for entry in entries(out, out)? {
+        entry.path.hash(&mut h);
+        entry.file.is_none().hash(&mut h);
+        let Some(file) = entry.file else {
             continue;
-        }
+        };
         files += 1;
-        let times = [meta.modified()?, status_changed(&meta)];
-        (meta.is_symlink(), meta.len(), times).hash(&mut h);
-        newest = newest.max(times[0]).max(times[1]);
+        file.hash(&mut h);
+        newest = newest.max(file.times[0]).max(file.times[1]);
     }
     Ok(Folder {
         hash: h.finish(),
         files,
         newest,
     })
+}
+
+/// An entry of the output folder: its path from the folder, and for
+/// anything but a folder what an edit to it changes.
+struct Entry {
+    path: PathBuf,
+    file: Option<FileState>,
+}
+
+#[derive(Hash)]
+struct FileState {
+    symlink: bool,
+    len: u64,
+    /// Modified and status changed.
+    times: [SystemTime; 2],
+}
+
+/// The entries under `dir`, in the order of a walk that sorts each folder by
+/// name and gives a folder before what it holds. Links are not followed.
+/// The folders are read in parallel: a large site's output has one per page,
+/// and read one at a time they took longer than writing the site's record.
+fn entries(out: &Path, dir: &Path) -> anyhow::Result<Vec<Entry>> {
+    let mut children = std::fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    children.sort_by_key(std::fs::DirEntry::file_name);
+    let nested = children
+        .par_iter()
+        .map(|child| {
+            let path = child.path();
+            let relative = path.strip_prefix(out)?.to_path_buf();
+            if child.file_type()?.is_dir() {
+                let inside = entries(out, &path)?;
+                let folder = Entry {
+                    path: relative,
+                    file: None,
+                };
+                return Ok(std::iter::once(folder).chain(inside).collect());
+            }
+            let meta = child.metadata()?;
+            let file = FileState {
+                symlink: meta.is_symlink(),
+                len: meta.len(),
+                times: [meta.modified()?, status_changed(&meta)],
+            };
+            Ok(vec![Entry {
+                path: relative,
+                file: Some(file),
+            }])
+        })
+        .collect::<anyhow::Result<Vec<Vec<Entry>>>>()?;
+    Ok(nested.into_iter().flatten().collect())
 }
 
 #[cfg(unix)]
