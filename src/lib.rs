@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use rayon::prelude::*;
+
 use diagnostic::{Diagnostic, SourceMap};
 use load::Sources;
 use parse::{markdown, meta};
@@ -469,10 +471,13 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     let mut pages = 0;
     if let (Some(mut outputs), false) = (compiled.outputs, has_errors) {
         // The search index is made only for a site that will be written.
-        for (path, bytes) in search::index_of(&outputs, streamed.into_read()) {
-            stage.put(&path, &bytes);
-            outputs.files.insert(path, Vec::new());
-        }
+        let index = search::index_of(&outputs, streamed.into_read());
+        index
+            .par_iter()
+            .for_each(|(path, bytes)| stage.put(path, bytes));
+        outputs
+            .files
+            .extend(index.into_keys().map(|path| (path, Vec::new())));
         pages = outputs.files.len();
         written = Some(stage.commit(&outputs)?);
         // A warning must be printed by every build: only a build that

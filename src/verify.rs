@@ -283,7 +283,7 @@ pub(crate) fn verify_scanned(
             kept[slot] = scan;
         }
     }
-    let by_slot: Vec<Scan<'_>> = kept.iter_mut().map(scan::Compact::scan).collect();
+    let by_slot: Vec<Scan<'_>> = kept.par_iter_mut().map(scan::Compact::scan).collect();
     check_scans(&site, &by_slot, base_path, template_file)
 }
 
