@@ -230,5 +230,7 @@ mod tests {
         assert!(!target.path().join("old.html").exists());
         assert!(fs::symlink_metadata(&out).unwrap().is_symlink());
         assert!(!site.path().join(".public.osteon-stage").exists());
+        // The record sits beside the temporary folder, which takes only itself.
+        fs::remove_file(super::super::record_path(&out).unwrap()).unwrap();
     }
 }

@@ -1,6 +1,7 @@
 //! The shipped site: every required page exists, builds with no diagnostic,
 //! and every article carries its review dates and the educational notice.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::repo;
@@ -123,15 +124,17 @@ fn no_data_number_is_typed_into_the_prose() {
 
 /// The shipped site, built once into a temporary folder, and what the build
 /// printed.
-fn shipped() -> &'static (tempfile::TempDir, String) {
-    static SITE: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+fn shipped() -> &'static (PathBuf, String) {
+    static SITE: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
     SITE.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
+        // A static is never dropped: a temporary folder would outlive every
+        // run. This one is built over again by each.
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shipped-site");
         let run = Command::new(env!("CARGO_BIN_EXE_osteon"))
             .args(["build", "--root"])
             .arg(repo())
             .arg("--output")
-            .arg(out.path().join("site"))
+            .arg(&out)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
@@ -142,8 +145,7 @@ fn shipped() -> &'static (tempfile::TempDir, String) {
 
 /// A page of the shipped site's build.
 fn shipped_page(path: &str) -> String {
-    std::fs::read_to_string(shipped().0.path().join("site").join(path))
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+    std::fs::read_to_string(shipped().0.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 #[test]

@@ -572,14 +572,16 @@ fn content_types_match_the_file() {
         std::fs::write(site.path().join(path), bytes).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    site.run(&["build", "--output", out.path().to_str().unwrap()])
+    // Inside the temporary folder, so the record beside it goes with it.
+    let out = out.path().join("public");
+    site.run(&["build", "--output", out.to_str().unwrap()])
         .success();
     let server = Server::start(&site);
     for (path, bytes, kind) in files {
         // CSS and JavaScript are published under a name with their hash.
         let name = path.strip_prefix("static/").unwrap();
         let (stem, extension) = name.split_once('.').unwrap();
-        let published = std::fs::read_dir(out.path())
+        let published = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .find(|f| {
