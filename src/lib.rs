@@ -287,6 +287,19 @@ fn resolve_releasing(
     Ok(Resolved { site, problems })
 }
 
+/// [`compile_with`] for `build` and `check`, through [`resolve_releasing`].
+fn compile_releasing(
+    sources: &mut Sources,
+    options: &Options,
+    scope: Scope,
+    streamed: Option<&Streamed>,
+) -> Compiled {
+    match resolve_releasing(sources, options, scope) {
+        Ok(resolved) => render_checked(resolved, sources, options, scope, streamed),
+        Err(compiled) => compiled,
+    }
+}
+
 fn add_publishing(problems: &mut Problems, found: impl IntoIterator<Item = Diagnostic>) {
     for d in found {
         problems.add(Origin::Publishing(d.file.as_str().into()), d);
@@ -402,10 +415,7 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
     let compiled = if options.external {
         compile_scoped(&sources, options, Scope::Sample)
     } else {
-        match resolve_releasing(&mut sources, options, Scope::Sample) {
-            Ok(resolved) => render_checked(resolved, &sources, options, Scope::Sample, None),
-            Err(compiled) => compiled,
-        }
+        compile_releasing(&mut sources, options, Scope::Sample, None)
     };
     diagnostics.extend(compiled.diagnostics);
     let mut summary = None;
@@ -454,16 +464,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     }
     let stage = write::Stage::open(&out)?;
     let streamed = Streamed::new(&stage, search::Reader::for_sources(&sources));
-    let compiled = match resolve_releasing(&mut sources, options, Scope::Everything) {
-        Ok(resolved) => render_checked(
-            resolved,
-            &sources,
-            options,
-            Scope::Everything,
-            Some(&streamed),
-        ),
-        Err(compiled) => compiled,
-    };
+    let compiled = compile_releasing(&mut sources, options, Scope::Everything, Some(&streamed));
     diagnostics.extend(compiled.diagnostics);
     diagnostic::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

@@ -107,11 +107,12 @@ pub fn parse(
     assemble(sources, (config, diagnostics), results)
 }
 
-/// What a build checks on each page against its text (see [`parse_releasing`]).
+/// What `build` and `check` check on each page against its text (see
+/// [`parse_releasing`]).
 pub type PageCheck<'a> = Box<dyn Fn(&Page, &str) -> Vec<Diagnostic> + Sync + 'a>;
 
-/// [`parse`] for a build, which needs a content file's text only to parse it
-/// and to check the page against it: each text is freed as soon as that is
+/// [`parse`] for `build` and `check`, which need a content file's text only
+/// to parse it and to check the page against it: each text is freed as soon as that is
 /// done, so a large site never holds every text beside every page's HTML.
 /// `check` makes the check from the site's settings; what it finds on each
 /// page comes back beside the parse, in the order of the files.
