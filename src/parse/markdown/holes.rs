@@ -136,9 +136,10 @@ fn hole(segment: Segment, block: bool) -> Event<'static> {
 pub(super) fn split_holes(html: &str) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut pos = 0;
-    let mut from = 0;
-    while let Some(start) = html[from..].find(HOLE_OPEN).map(|i| from + i) {
-        from = start + HOLE_OPEN.len();
+    // `str::find` with a `&str` pattern took a tenth of a build's parse;
+    // memchr's SIMD search hardly shows. Openings never overlap each other.
+    for start in memchr::memmem::find_iter(html.as_bytes(), HOLE_OPEN) {
+        let from = start + HOLE_OPEN.len();
         let Some((segment, len)) = marker_at(&html[from..]) else {
             continue;
         };
@@ -147,7 +148,6 @@ pub(super) fn split_holes(html: &str) -> Vec<Segment> {
         }
         segments.push(segment);
         pos = from + len;
-        from = pos;
     }
     if pos < html.len() {
         segments.push(Segment::Html(pos..html.len()));
