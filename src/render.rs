@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{SourceFile, Sources};
-use crate::parse::markdown::{Output, Target};
+use crate::parse::markdown::{Body, Output, Target};
 use crate::parse::{self, Page};
 use crate::problems::{Found, Origin};
 use crate::resolve::Site;
@@ -138,8 +138,9 @@ impl Sink for Keep {
 }
 
 /// Loads the theme and renders the whole site. The site is used up: each
-/// page's body HTML is freed as soon as its page is rendered, so a large site
-/// is never held twice over, as bodies and as pages.
+/// page's body (its HTML, headings, links and holes) is freed as soon as its
+/// page is rendered, so a large site is never held twice over, as bodies and
+/// as pages, and the pages' checks and search words take the bodies' room.
 pub fn render(site: Site, sources: &Sources) -> (Outputs, Found) {
     render_into(site, sources, &Keep)
 }
@@ -152,17 +153,12 @@ pub fn render_into(mut site: Site, sources: &Sources, sink: &dyn Sink) -> (Outpu
         Err(diagnostics) => return (Outputs::default(), vec![(Origin::Theme, diagnostics)]),
     };
     // `serve` shares pages between rebuilds; a build's are its own.
-    let bodies: Vec<(usize, Option<String>)> = site
+    let bodies: Vec<(usize, Option<Body>)> = site
         .parsed
         .pages
         .iter_mut()
         .enumerate()
-        .map(|(i, page)| {
-            (
-                i,
-                Arc::get_mut(page).map(|p| std::mem::take(&mut p.body.html)),
-            )
-        })
+        .map(|(i, page)| (i, Arc::get_mut(page).map(|p| std::mem::take(&mut p.body))))
         .collect();
     render_jobs(&site, sources, &theme, bodies, Selection::ALL, sink)
 }
@@ -275,11 +271,11 @@ pub(super) fn unrendered_holes(
         .map(|(_, page)| &**page)
         .collect();
     let mut r = Renderer::new(site, sources, theme);
-    r.render_notes(unrendered.iter().copied());
+    r.render_notes(unrendered.iter().map(|page| &page.body));
     unrendered
         .par_iter()
         .map(|page| {
-            let problems = r.fill(page, &page.body.html, |_| {});
+            let problems = r.fill(page, &page.body, |_| {});
             (
                 Origin::Output(url::output_of_source(&page.path).into()),
                 problems,
@@ -349,7 +345,7 @@ pub fn render_selected(
     selection: Selection,
 ) -> (Outputs, Found) {
     // A selection is walked directly: serve renders a few pages of a large site.
-    let selected: Vec<(usize, Option<String>)> = match selection.pages {
+    let selected: Vec<(usize, Option<Body>)> = match selection.pages {
         None => (0..site.pages().len()).map(|i| (i, None)).collect(),
         Some(only) => {
             let mut only: Vec<usize> = only.iter().copied().collect();
@@ -360,28 +356,28 @@ pub fn render_selected(
     render_jobs(site, sources, theme, selected, selection, &Keep)
 }
 
-/// Renders pages `i` of `jobs`, each with its body HTML if it was taken out
-/// of the page (freed once the page is rendered), and the indexes and assets
+/// Renders pages `i` of `jobs`, each with its body if it was taken out of
+/// the page (freed once the page is rendered), and the indexes and assets
 /// `selection` asks for. Every output tried is in the problems found, with
 /// none if it rendered cleanly.
 fn render_jobs(
     site: &Site,
     sources: &Sources,
     theme: &Theme,
-    jobs: Vec<(usize, Option<String>)>,
+    jobs: Vec<(usize, Option<Body>)>,
     selection: Selection,
     sink: &dyn Sink,
 ) -> (Outputs, Found) {
     let mut found = Found::new();
     let mut r = Renderer::new(site, sources, theme);
-    r.render_notes(jobs.iter().map(|&(i, _)| &*site.pages()[i]));
+    r.render_notes(jobs.iter().map(|job| job_body(site, job).1));
     let jobs_reported: BTreeMap<String, Vec<String>> = jobs
         .iter()
-        .map(|&(i, _)| &site.pages()[i])
-        .filter(|page| !page.body.bare_addresses.is_empty())
-        .map(|page| {
-            let path = url::output_of_source(&page.path);
-            (path, page.body.bare_addresses.clone())
+        .map(|job| job_body(site, job))
+        .filter(|(_, body)| !body.bare_addresses.is_empty())
+        .map(|(i, body)| {
+            let path = url::output_of_source(&site.pages()[i].path);
+            (path, body.bare_addresses.clone())
         })
         .collect();
     let reported = |path: &str| Some(jobs_reported.get(path).map_or(&[][..], Vec::as_slice));
@@ -389,7 +385,7 @@ fn render_jobs(
         .into_par_iter()
         .map(|(i, body)| {
             let page = &site.pages()[i];
-            let (html, problems) = r.page(i, page, body.as_deref().unwrap_or(&page.body.html));
+            let (html, problems) = r.page(i, page, body_or(&body, page));
             let path = url::output_of_source(&page.path);
             let html = html.map(|html| sink.put(&path, compact(html), reported(&path)));
             (path.into(), html, problems)
@@ -449,6 +445,16 @@ fn render_jobs(
     }
     outputs.reported = Some(jobs_reported);
     (outputs, found)
+}
+
+/// The body taken out of `page` for rendering, or else the page's own.
+fn body_or<'b>(taken: &'b Option<Body>, page: &'b Page) -> &'b Body {
+    taken.as_ref().unwrap_or(&page.body)
+}
+
+/// A job's page number and the body it is rendered with.
+fn job_body<'b>(site: &'b Site, (i, taken): &'b (usize, Option<Body>)) -> (usize, &'b Body) {
+    (*i, body_or(taken, &site.pages()[*i]))
 }
 
 /// A rendered page as the site holds it, without the slack its string grew

@@ -9,25 +9,24 @@ use tera::Context;
 
 use crate::diagnostic::{Code, Diagnostic, closest};
 use crate::parse::Page;
-use crate::parse::markdown::{Segment, Target};
+use crate::parse::markdown::{Body, Segment, Target};
 use crate::parse::shortcode::CallKey;
 use crate::url;
 
 use super::errors::{innermost_message, template_diagnostic};
 use super::pages::{Renderer, map};
 
-/// The glossary notes of `page`, in order: each term's path and the note's
-/// number on the page.
-fn note_keys(page: &Page) -> impl Iterator<Item = (&str, usize)> {
-    page.body
-        .segments
+/// The glossary notes of a page's `body`, in order: each term's path and
+/// the note's number on the page.
+fn note_keys(body: &Body) -> impl Iterator<Item = (&str, usize)> {
+    body.segments
         .iter()
         .filter_map(|segment| match segment {
             Segment::TermNote(n) => Some(*n),
             _ => None,
         })
         .enumerate()
-        .filter_map(|(k, n)| match &page.body.links[n].target {
+        .filter_map(|(k, n)| match &body.links[n].target {
             Target::Source { path, .. } => Some((path.as_str(), k + 1)),
             _ => None,
         })
@@ -55,10 +54,16 @@ fn closing_punctuation(html: &str) -> &str {
 }
 
 impl<'a> Renderer<'a> {
-    /// Renders, once each and in parallel, the glossary notes `pages` show.
-    /// A note that fails is left for `term_note` to report on its page.
-    pub(super) fn render_notes(&mut self, pages: impl Iterator<Item = &'a Page>) {
-        let keys: FxHashSet<(&'a str, usize)> = pages.flat_map(note_keys).collect();
+    /// Renders, once each and in parallel, the glossary notes the pages of
+    /// `bodies` show. A note that fails is left for `term_note` to report on
+    /// its page. Notes are keyed by the term's own path, which outlives the
+    /// bodies (a build frees each once its page is rendered).
+    pub(super) fn render_notes<'b>(&mut self, bodies: impl Iterator<Item = &'b Body>) {
+        let site = self.site;
+        let keys: FxHashSet<(&'a str, usize)> = bodies
+            .flat_map(note_keys)
+            .filter_map(|(path, count)| Some((site.page(path)?.path.as_str(), count)))
+            .collect();
         let this = &*self;
         let notes = keys
             .into_par_iter()
@@ -71,8 +76,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// The body's HTML with every hole filled.
-    pub(super) fn content(&self, page: &'a Page, body: &str) -> (String, Vec<Diagnostic>) {
-        let mut html = String::with_capacity(body.len() + 1024);
+    pub(super) fn content(&self, page: &Page, body: &Body) -> (String, Vec<Diagnostic>) {
+        let mut html = String::with_capacity(body.html.len() + 1024);
         let problems = self.fill(page, body, |piece| html.push_str(piece));
         (html, problems)
     }
@@ -81,31 +86,31 @@ impl<'a> Renderer<'a> {
     /// `emit`; `check` passes one that keeps nothing, to find the problems only.
     pub(super) fn fill(
         &self,
-        page: &'a Page,
-        body: &str,
+        page: &Page,
+        body: &Body,
         mut emit: impl FnMut(&str),
     ) -> Vec<Diagnostic> {
-        let mut problems = super::ids::clashes(page, &self.template_ids, self.sources);
+        let mut problems = super::ids::clashes(page, body, &self.template_ids, self.sources);
         let mut notes = 0;
         // Bytes at the start of the next HTML that a note took in.
         let mut taken = 0;
-        let segments = &page.body.segments;
+        let (segments, html) = (&body.segments, body.html.as_str());
         for (k, segment) in segments.iter().enumerate() {
             match segment {
-                Segment::Html(r) => emit(&body[r.start + std::mem::take(&mut taken)..r.end]),
-                Segment::Shortcode(n) => match self.shortcode(page, *n) {
+                Segment::Html(r) => emit(&html[r.start + std::mem::take(&mut taken)..r.end]),
+                Segment::Shortcode(n) => match self.shortcode(page, body, *n) {
                     // Inline output is trimmed so a template's final newline adds no space.
-                    Ok(out) if !page.body.shortcodes[*n].block => emit(out.trim()),
+                    Ok(out) if !body.shortcodes[*n].block => emit(out.trim()),
                     Ok(out) => emit(&out),
                     Err(d) => problems.push(d),
                 },
                 Segment::TermNote(n) => {
                     notes += 1;
-                    match self.term_note(page, *n, notes) {
+                    match self.term_note(body, *n, notes) {
                         Ok(out) if out.trim().is_empty() => {}
                         Ok(out) => {
                             let after = match segments.get(k + 1) {
-                                Some(Segment::Html(r)) => closing_punctuation(&body[r.clone()]),
+                                Some(Segment::Html(r)) => closing_punctuation(&html[r.clone()]),
                                 _ => "",
                             };
                             taken = after.len();
@@ -122,8 +127,8 @@ impl<'a> Renderer<'a> {
         problems
     }
 
-    fn shortcode(&self, page: &Page, n: usize) -> Result<Arc<str>, Diagnostic> {
-        let call = &page.body.shortcodes[n];
+    fn shortcode(&self, page: &Page, body: &Body, n: usize) -> Result<Arc<str>, Diagnostic> {
+        let call = &body.shortcodes[n];
         let name = format!("shortcodes/{}.html", call.name);
         // Its template failed to load and is reported; the call is not unknown.
         if self.theme.is_broken(&name) {
@@ -194,8 +199,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// The in-place summary of the glossary term that link `n` points to.
-    fn term_note(&self, page: &'a Page, n: usize, count: usize) -> Result<Arc<str>, Diagnostic> {
-        let Target::Source { path, .. } = &page.body.links[n].target else {
+    fn term_note(&self, body: &Body, n: usize, count: usize) -> Result<Arc<str>, Diagnostic> {
+        let Target::Source { path, .. } = &body.links[n].target else {
             return Ok("".into());
         };
         if let Some(note) = self.notes.get(&(path.as_str(), count)) {

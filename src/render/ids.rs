@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Section, Sources};
 use crate::parse::Page;
+use crate::parse::markdown::Body;
 
 /// An id a template writes as written text: the file and the byte offset.
 #[derive(Clone, Debug)]
@@ -67,11 +68,15 @@ fn fixed_ids(text: &str) -> impl Iterator<Item = (&str, usize)> {
     })
 }
 
-/// A `duplicate-id` error for each heading of `page` whose id the theme
-/// writes on its pages, on the heading's line.
-pub(super) fn clashes(page: &Page, ids: &TemplateIds, sources: &Sources) -> Vec<Diagnostic> {
-    page.body
-        .headings
+/// A `duplicate-id` error for each heading of `page` (its `body`) whose id
+/// the theme writes on its pages, on the heading's line.
+pub(super) fn clashes(
+    page: &Page,
+    body: &Body,
+    ids: &TemplateIds,
+    sources: &Sources,
+) -> Vec<Diagnostic> {
+    body.headings
         .iter()
         .filter_map(|heading| {
             let at = ids.get(&page.section)?.get(heading.id.as_str())?;

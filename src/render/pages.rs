@@ -9,6 +9,7 @@ use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Section, Sources};
+use crate::parse::markdown::Body;
 use crate::parse::meta::{Date, SiteConfig};
 use crate::parse::shortcode::CallKey;
 use crate::parse::{Meta, Page};
@@ -108,12 +109,12 @@ impl<'a> Renderer<'a> {
             .clone()
     }
 
-    /// Renders page `i` with `body`, its body HTML.
+    /// Renders page `i` with `body`, its body.
     pub(super) fn page(
         &self,
         i: usize,
-        page: &'a Page,
-        body: &str,
+        page: &Page,
+        body: &Body,
     ) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
         let (content, problems) = self.content(page, body);
         let template = match page.section {
@@ -122,7 +123,7 @@ impl<'a> Renderer<'a> {
             Section::Page => "page.html",
         };
         let mut context = Context::new();
-        context.insert_value("page", self.page_value(i, page));
+        context.insert_value("page", self.page_value(i, page, body));
         context.insert_value("content", Value::safe_string(&content));
         self.insert_nav(
             &mut context,
@@ -207,10 +208,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// Everything a page template knows about its page.
-    fn page_value(&self, i: usize, page: &Page) -> Value {
+    fn page_value(&self, i: usize, page: &Page, body: &Body) -> Value {
         let related = related(self.site, i);
-        let toc: Vec<Value> = page
-            .body
+        let toc: Vec<Value> = body
             .headings
             .iter()
             .filter(|h| h.level == 2)
