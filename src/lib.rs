@@ -162,7 +162,8 @@ pub fn compile(sources: &Sources, options: &Options) -> Compiled {
 
 /// [`compile`], rendering and verifying only what `scope` asks for.
 pub fn compile_scoped(sources: &Sources, options: &Options, scope: Scope) -> Compiled {
-    compile_with(sources, options, scope, None)
+    let resolved = resolve_checked(sources, options, scope);
+    render_checked(resolved, sources, options, scope, None)
 }
 
 /// A build's [`render::Sink`]: each output is scanned for the output check,
@@ -219,19 +220,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// [`compile_scoped`]; a build's outputs go to `streamed` as they are made.
-fn compile_with(
-    sources: &Sources,
-    options: &Options,
-    scope: Scope,
-    streamed: Option<&Streamed>,
-) -> Compiled {
-    match resolve_checked(sources, options, scope) {
-        Ok(resolved) => render_checked(resolved, sources, options, scope, streamed),
-        Err(compiled) => compiled,
-    }
-}
-
 /// A site parsed, resolved and through the publishing checks, with what
 /// they found: all that needs the content files' texts.
 struct Resolved {
@@ -239,7 +227,7 @@ struct Resolved {
     problems: Problems,
 }
 
-/// The first half of [`compile_with`]: parse, resolve and the publishing
+/// The first half of [`compile_scoped`]: parse, resolve and the publishing
 /// checks. `Err` is the result of a site that could not be resolved.
 fn resolve_checked(
     sources: &Sources,
@@ -287,17 +275,16 @@ fn resolve_releasing(
     Ok(Resolved { site, problems })
 }
 
-/// [`compile_with`] for `build` and `check`, through [`resolve_releasing`].
+/// [`compile_scoped`] for `build` and `check`, through [`resolve_releasing`];
+/// a build's outputs go to `streamed` as they are made.
 fn compile_releasing(
     sources: &mut Sources,
     options: &Options,
     scope: Scope,
     streamed: Option<&Streamed>,
 ) -> Compiled {
-    match resolve_releasing(sources, options, scope) {
-        Ok(resolved) => render_checked(resolved, sources, options, scope, streamed),
-        Err(compiled) => compiled,
-    }
+    let resolved = resolve_releasing(sources, options, scope);
+    render_checked(resolved, sources, options, scope, streamed)
 }
 
 fn add_publishing(problems: &mut Problems, found: impl IntoIterator<Item = Diagnostic>) {
@@ -315,14 +302,19 @@ fn unresolved(problems: &Problems, options: &Options) -> Compiled {
     }
 }
 
-/// The second half of [`compile_with`]: render, then the output check.
+/// The second half of [`compile_scoped`]: render, then the output check,
+/// for a site that could be resolved (`Err` is the result of one that could not).
 fn render_checked(
-    Resolved { site, mut problems }: Resolved,
+    resolved: Result<Resolved, Compiled>,
     sources: &Sources,
     options: &Options,
     scope: Scope,
     streamed: Option<&Streamed>,
 ) -> Compiled {
+    let Resolved { site, mut problems } = match resolved {
+        Ok(resolved) => resolved,
+        Err(compiled) => return compiled,
+    };
     let base_path = site.parsed.config.base_path();
     // The parsed pages are not needed past rendering: they are freed before
     // the output check allocates.
